@@ -1,0 +1,418 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .source_urls import normalize_url, validate_http_url
+from .workflow import State, get_transition
+
+
+class NaturalKeyManager(models.Manager):
+    """Lets fixtures refer to rows by a stable field instead of a database id."""
+
+    key_field: str = "name"
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.key_field: key})
+
+
+class ActorManager(NaturalKeyManager):
+    key_field = "name"
+
+
+class Actor(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        GOVERNMENT = "government", "Government"
+        ARMED_FORCES = "armed_forces", "Armed forces"
+        OFFICIAL = "official", "Official"
+        ORGANISATION = "organisation", "Organisation"
+        MEDIA = "media", "Media"
+        PERSON = "person", "Person"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country_code = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, e.g. UA, RU, TR, US."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text="The state or organisation this actor belongs to, e.g. an official's state.",
+    )
+
+    objects = ActorManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    def clean(self):
+        self.country_code = self.country_code.upper()
+        if self.country_code and not (len(self.country_code) == 2 and self.country_code.isalpha()):
+            raise ValidationError({"country_code": "Use a two-letter ISO country code."})
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "An actor cannot be its own parent."})
+
+
+class TopicManager(NaturalKeyManager):
+    key_field = "slug"
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SourceManager(NaturalKeyManager):
+    key_field = "url"
+
+    def get_by_natural_key(self, key):
+        return self.get(url=normalize_url(key))
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        NEWS_REPORT = "news_report", "News report"
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        DOCUMENT = "document", "Document"
+        IMAGERY = "imagery", "Imagery"
+        SOCIAL_MEDIA = "social_media", "Social media"
+        INTERVIEW = "interview", "Interview"
+        DATASET = "dataset", "Dataset"
+        OTHER = "other", "Other"
+
+    class Reliability(models.TextChoices):
+        # The Admiralty (NATO) scale for the reliability of a source.
+        A = "A", "A – completely reliable"
+        B = "B", "B – usually reliable"
+        C = "C", "C – fairly reliable"
+        D = "D", "D – not usually reliable"
+        E = "E", "E – unreliable"
+        F = "F", "F – reliability cannot be judged"
+
+    url = models.CharField(
+        "URL",
+        max_length=2000,
+        unique=True,
+        validators=[validate_http_url],
+        help_text="http or https only. Stored normalised, so the same page is never stored twice.",
+    )
+    title = models.CharField(max_length=500)
+    publisher = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="sources"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS_REPORT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    archived_url = models.CharField(
+        "archived URL", max_length=2000, blank=True, validators=[validate_http_url]
+    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.url:
+            self.url = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.url,)
+
+    def clean(self):
+        if self.url:
+            try:
+                validate_http_url(self.url)
+            except ValidationError:
+                return  # the field validator reports it
+            self.url = normalize_url(self.url)
+            existing = Source.objects.filter(url=self.url).exclude(pk=self.pk).first()
+            if existing:
+                raise ValidationError(
+                    {
+                        "url": f"This address is already stored as source #{existing.pk} "
+                        f"“{existing.title}”."
+                    },
+                    code="duplicate",
+                )
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=State.PUBLISHED)
+
+    def visible_to_public(self):
+        return self.published()
+
+    def review_due(self, *, on):
+        """Published claims whose review-by date has passed."""
+        return self.filter(state=State.PUBLISHED, review_by__lt=on)
+
+    def with_list_columns(self):
+        """What a claim list shows: its claimant, topic and assignee, and its evidence count."""
+        return self.select_related("claimant", "topic", "assignee").annotate(
+            evidence_count=models.Count("evidence", distinct=True)
+        )
+
+    def touch(self) -> int:
+        """Mark the claims changed (new version) without a history row: for changes that are
+        recorded on a related row, e.g. evidence added, so clients' cached copies go stale."""
+        return self.update(version=F("version") + 1, updated_at=Now())
+
+
+class Claim(models.Model):
+    class Assessment(models.TextChoices):
+        UNASSESSED = "unassessed", "Unassessed"
+        CONFIRMED = "confirmed", "Confirmed"
+        LIKELY = "likely", "Likely"
+        CONTESTED = "contested", "Contested"
+        UNLIKELY = "unlikely", "Unlikely"
+        FALSE = "false", "False"
+        UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    State = State
+    # Edits to these on published work send it back for review.
+    MATERIAL_FIELDS = ("statement", "claimant_id", "quantity", "quantity_unit")
+
+    statement = models.TextField()
+    claimant = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claims")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    claimed_on = models.DateField(null=True, blank=True)
+    quantity = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="A number the claim states, e.g. 117 (drones) or 12000 (bodies).",
+    )
+    quantity_unit = models.CharField(max_length=60, blank=True)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, editable=False, db_index=True
+    )
+    assessment = models.CharField(
+        max_length=20, choices=Assessment.choices, default=Assessment.UNASSESSED, db_index=True
+    )
+    assessment_note = models.TextField(blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    review_by = models.DateField(
+        null=True, blank=True, help_text="A published claim is re-reviewed after this date."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [("review_claim", "Can take, release, publish and return claims")]
+        indexes = [models.Index(fields=["updated_at", "id"], name="claim_updated_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="claim_quantity_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        text = " ".join(self.statement.split())
+        return text if len(text) <= 90 else text[:89] + "…"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding:
+            self.version += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+            if self.state == State.PUBLISHED and self.changed_material_fields():
+                # Published work that changes in substance is reviewed again. Same edge as a
+                # manual reopen, taken from the one workflow table.
+                move = get_transition(self.state, State.PENDING_REVIEW)
+                self.state = move.target
+                changed = ", ".join(f.removesuffix("_id") for f in self.changed_material_fields())
+                reason = getattr(self, "_change_reason", "") or ""
+                self._change_reason = f"{move.name}: published claim edited ({changed})" + (
+                    f" – {reason}" if reason else ""
+                )
+                if update_fields is not None:
+                    kwargs["update_fields"].add("state")
+        super().save(*args, **kwargs)
+        self._loaded = {f: getattr(self, f) for f in self.MATERIAL_FIELDS}
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:claims_claim_change", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {
+            f: getattr(instance, f) for f in cls.MATERIAL_FIELDS if f in instance.__dict__
+        }
+        return instance
+
+    def changed_material_fields(self) -> list[str]:
+        loaded = getattr(self, "_loaded", None)
+        if not loaded:
+            return []
+        return [f for f, old in loaded.items() if getattr(self, f) != old]
+
+    def publish_blockers(self) -> list[str]:
+        """Why this claim cannot be published yet; empty when it can."""
+        blockers = []
+        if self.assessment == self.Assessment.UNASSESSED:
+            blockers.append("it needs an assessment other than 'unassessed'")
+        if not self.evidence.exists():
+            blockers.append("it needs at least one piece of evidence")
+        return blockers
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    class Credibility(models.IntegerChoices):
+        # The Admiralty (NATO) scale for the credibility of a piece of information.
+        CONFIRMED = 1, "1 – confirmed by other sources"
+        PROBABLY_TRUE = 2, "2 – probably true"
+        POSSIBLY_TRUE = 3, "3 – possibly true"
+        DOUBTFUL = 4, "4 – doubtful"
+        IMPROBABLE = 5, "5 – improbable"
+        CANNOT_BE_JUDGED = 6, "6 – truth cannot be judged"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.SUPPORTS)
+    excerpt = models.TextField(blank=True)
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED
+    )
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source", "stance"], name="evidence_once_per_source_and_stance"
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="evidence_credibility_1_to_6",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Claim.objects.filter(pk=self.claim_id).touch()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Claim.objects.filter(pk=self.claim_id).touch()
+        return result
+
+
+class ClaimRelation(models.Model):
+    class Kind(models.TextChoices):
+        CONTRADICTS = "contradicts", "Contradicts"
+        SUPPORTS = "supports", "Supports"
+        DUPLICATES = "duplicates", "Duplicates"
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="related_from")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "kind"], name="claim_relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_claim=F("to_claim")), name="claim_relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_claim_id} {self.kind} #{self.to_claim_id}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Claim.objects.filter(pk__in=[self.from_claim_id, self.to_claim_id]).touch()
+
+    def clean(self):
+        if self.from_claim_id and self.from_claim_id == self.to_claim_id:
+            raise ValidationError({"to_claim": "A claim cannot be related to itself."})

@@ -1,0 +1,138 @@
+"""Writes to claims and sources. Every state move goes through `claim_transition`."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from .models import Claim, Evidence, Source
+from .source_urls import normalize_url
+from .workflow import (
+    Transition,
+    TransitionBlocked,
+    TransitionNotPermitted,
+    WorkflowError,
+    get_transition,
+)
+
+
+class StaleVersion(WorkflowError):
+    """The caller saw an older version of the claim than the one stored (a lost update)."""
+
+    def __init__(self, claim: Claim, expected: int):
+        self.current, self.expected = claim.version, expected
+        super().__init__(
+            f"Claim #{claim.pk} changed since you loaded it (you had version {expected}, "
+            f"it is now {claim.version}). Reload it and try again."
+        )
+
+
+def check_transition(*, claim: Claim, to: str, by: AbstractBaseUser | None, reason: str = ""):
+    """Raise the WorkflowError that would refuse this move, or return its Transition.
+    `by=None` is the system itself (sweeps, lease expiry), which needs no permission."""
+    move = get_transition(claim.state, to)
+    if by is not None and not by.has_perm(move.permission):
+        raise TransitionNotPermitted(move)
+    problems = []
+    if move.needs_reason and not (reason or "").strip():
+        problems.append("a reason is required")
+    if move.needs_assessment_and_evidence:
+        problems.extend(claim.publish_blockers())
+    if problems:
+        raise TransitionBlocked(move, problems)
+    return move
+
+
+@transaction.atomic
+def claim_transition(
+    *,
+    claim: Claim,
+    to: str,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Claim:
+    """Move `claim` to state `to` if the workflow table, the caller's permissions and the claim's
+    conditions allow it, recording who and why in its history. On refusal raises a WorkflowError
+    and changes nothing. The row is locked for the move, so two concurrent moves serialise."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(locked, expected_version)
+    move: Transition = check_transition(claim=locked, to=to, by=by, reason=reason)
+    locked.state = move.target
+    locked._change_reason = _reason_text(move, reason)
+    locked._history_user = by
+    locked.save()
+    _copy_state(locked, claim)
+    return claim
+
+
+def _reason_text(move: Transition, reason: str) -> str:
+    reason = (reason or "").strip()
+    return f"{move.name}: {reason}" if reason else move.name
+
+
+def _copy_state(source: Claim, target: Claim) -> None:
+    if source is not target:
+        for field in ("state", "version", "updated_at"):
+            setattr(target, field, getattr(source, field))
+
+
+@transaction.atomic
+def claim_create(*, by: AbstractBaseUser | None, reason: str = "", **fields: Any) -> Claim:
+    """Log a new claim as a draft."""
+    claim = Claim(created_by=by, **fields)
+    claim.full_clean()
+    claim._history_user = by
+    claim._change_reason = reason or "created"
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    by: AbstractBaseUser | None,
+    data: dict[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Claim:
+    """Change a claim's editable fields. A published claim whose statement, claimant or quantity
+    changes goes back to review (see Claim.save). With `expected_version`, refuses a lost update."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(locked, expected_version)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked._history_user = by
+    locked._change_reason = reason or "edited"
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def evidence_add(
+    *, claim: Claim, source: Source, by: AbstractBaseUser | None, **fields
+) -> Evidence:
+    evidence = Evidence(claim=claim, source=source, added_by=by, **fields)
+    evidence.full_clean()
+    evidence._history_user = by
+    evidence.save()
+    return evidence
+
+
+def source_get_or_create(
+    *, url: str, by: AbstractBaseUser | None = None, **fields
+) -> tuple[Source, bool]:
+    """The stored source for this address (after normalisation), or a new one."""
+    probe = Source(url=url, **fields)
+    probe.clean_fields(exclude=["url"] if not url else None)
+    existing = Source.objects.filter(url=normalize_url(url)).first()
+    if existing:
+        return existing, False
+    probe.full_clean()
+    probe._history_user = by
+    probe.save()
+    return probe, True

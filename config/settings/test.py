@@ -1,0 +1,19 @@
+"""Settings for pytest. DATABASE_URL and CELERY_BROKER_URL, when set, point the suite at real
+PostgreSQL and Redis; without them it runs on SQLite and an in-memory broker."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-not-a-secret"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if "DATABASE_URL" not in os.environ:
+    DATABASES = {"default": env.db_url_config("sqlite:///:memory:")}
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Claimtracker"
+admin.site.site_title = "Claimtracker"
+admin.site.index_title = "Claims, scenarios and follow-ups"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

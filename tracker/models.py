@@ -1,0 +1,335 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from claims.models import Actor, Claim, Source
+
+
+class Scenario(models.Model):
+    class Kind(models.TextChoices):
+        DEMAND_SET = "demand_set", "Demand set"
+        PEACE_PLAN = "peace_plan", "Peace plan"
+        CEASEFIRE_OPTION = "ceasefire_option", "Ceasefire option"
+        SUMMIT_PROPOSAL = "summit_proposal", "Summit proposal"
+        HUMANITARIAN_ARRANGEMENT = "humanitarian_arrangement", "Humanitarian arrangement"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        UNDER_NEGOTIATION = "under_negotiation", "Under negotiation"
+        AGREED = "agreed", "Agreed"
+        REJECTED = "rejected", "Rejected"
+        IMPLEMENTED = "implemented", "Implemented"
+        LAPSED = "lapsed", "Lapsed"
+        SUPERSEDED = "superseded", "Superseded"
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    proposed_by = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="scenarios"
+    )
+    proposed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")
+    claims = models.ManyToManyField(Claim, blank=True, related_name="scenarios")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[sources, claims])
+
+    class Meta:
+        ordering = ["-proposed_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Term(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="terms")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scenario", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "position"], name="term_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text[:80]}"
+
+
+class StanceQuerySet(models.QuerySet):
+    def current(self):
+        """Each actor's latest stance per scenario; older ones stay on record."""
+        latest = (
+            Stance.objects.filter(scenario=OuterRef("scenario"), actor=OuterRef("actor"))
+            .order_by("-as_of", "-pk")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(latest))
+
+
+class Stance(models.Model):
+    class Position(models.TextChoices):
+        ACCEPTS = "accepts", "Accepts"
+        REJECTS = "rejects", "Rejects"
+        REVIEWING = "reviewing", "Reviewing"
+        CONDITIONAL = "conditional", "Conditional"
+        NO_POSITION = "no_position", "No position"
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="stances")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="stances")
+    position = models.CharField(max_length=12, choices=Position.choices)
+    as_of = models.DateField()
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="stances"
+    )
+    note = models.TextField(blank=True)
+
+    objects = StanceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scenario", "actor", "-as_of", "-id"]
+        get_latest_by = "as_of"
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.position} ({self.as_of})"
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=FollowUp.State.OPEN)
+
+    def unresolved(self):
+        return self.filter(state__in=[FollowUp.State.OPEN, FollowUp.State.OVERDUE])
+
+    def past_due(self, *, at):
+        """Deadline passed at `at`. A follow-up with no deadline yet is never past due."""
+        return self.filter(due_at__isnull=False, due_at__lt=at)
+
+    def overdue(self, *, at=None):
+        """Flagged overdue, or still open with its deadline behind it."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(state=FollowUp.State.OVERDUE)
+            | Q(state=FollowUp.State.OPEN, due_at__isnull=False, due_at__lt=at)
+        )
+
+    def with_list_columns(self):
+        return self.select_related("scenario", "depends_on")
+
+
+class FollowUp(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        OVERDUE = "overdue", "Overdue"
+        MET = "met", "Met"
+        MISSED = "missed", "Missed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    due_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Empty while the deadline is not known."
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.OPEN, editable=False, db_index=True
+    )
+    met_on = models.DateField(null=True, blank=True, editable=False)
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    claims = models.ManyToManyField(Claim, blank=True, related_name="follow_ups")
+    responsible = models.ManyToManyField(Actor, blank=True, related_name="follow_ups")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    target_quantity = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What was promised, e.g. 12000 (bodies) or 10 (children).",
+    )
+    quantity_unit = models.CharField(max_length=60, blank=True)
+    depends_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dependents",
+        help_text="The deadline runs from the day this follow-up is met.",
+    )
+    offset_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days after the predecessor is met, e.g. 100."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FollowUpQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[claims])
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(depends_on__isnull=True) | Q(offset_days__isnull=False),
+                name="followup_dependency_has_offset",
+            ),
+            models.CheckConstraint(
+                condition=~Q(depends_on=models.F("id")), name="followup_not_own_predecessor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.depends_on_id and self.offset_days is None:
+            raise ValidationError({"offset_days": "Say how many days after the predecessor."})
+        if self.depends_on_id and self.pk and self.depends_on_id == self.pk:
+            raise ValidationError({"depends_on": "A follow-up cannot depend on itself."})
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == self.State.OVERDUE or (
+            self.state == self.State.OPEN
+            and self.due_at is not None
+            and self.due_at < timezone.now()
+        )
+
+    def percent_delivered(self, latest: "Progress | None" = None) -> Decimal | None:
+        """Share of the target delivered by the latest progress report, or None without one."""
+        if not self.target_quantity:
+            return None
+        if latest is None:
+            latest = self.progress.order_by("-as_of", "-id").first()
+        if latest is None:
+            return Decimal(0)
+        return (latest.quantity_delivered * 100 / self.target_quantity).quantize(Decimal("0.1"))
+
+
+class Progress(models.Model):
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="progress")
+    as_of = models.DateField()
+    quantity_delivered = models.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Cumulative quantity delivered so far."
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "progress"
+        ordering = ["follow_up", "as_of", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_delivered__gte=0), name="progress_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity_delivered} by {self.as_of}"
+
+
+class ReviewItemQuerySet(models.QuerySet):
+    def active(self):
+        """Open or claimed: items a reviewer still has to deal with."""
+        return self.filter(state__in=ReviewItem.ACTIVE_STATES)
+
+
+class ReviewItem(models.Model):
+    """One thing a reviewer must look at: a claim, a follow-up, or both."""
+
+    class Reason(models.TextChoices):
+        DEADLINE_PASSED = "deadline_passed", "Deadline passed"
+        REVIEW_DUE = "review_due", "Review due"
+        NEW_EVIDENCE = "new_evidence", "New evidence"
+        MANUAL = "manual", "Manual"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLAIMED = "claimed", "Claimed"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    ACTIVE_STATES = (State.OPEN, State.CLAIMED)
+
+    claim = models.ForeignKey(
+        Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items"
+    )
+    follow_up = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_items",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False) | Q(follow_up__isnull=False),
+                name="review_item_has_subject",
+            ),
+            # At most one live item per subject and reason. NULLS NOT DISTINCT (PostgreSQL 15+)
+            # so that (claim, NULL, reason) is unique too; SQLite ignores the clause, which the
+            # services cover with get-or-create under a transaction.
+            models.UniqueConstraint(
+                fields=["claim", "follow_up", "reason"],
+                condition=Q(state__in=["open", "claimed"]),
+                nulls_distinct=False,
+                name="review_item_one_active_per_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="review_item_queue_idx")]
+
+    def __str__(self) -> str:
+        subject = f"claim #{self.claim_id}" if self.claim_id else f"follow-up #{self.follow_up_id}"
+        return f"{self.get_reason_display()}: {subject}"
+
+
+class SweepRun(models.Model):
+    """One pass of the deadline sweep, for monitoring (admin, /healthz)."""
+
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateTimeField(help_text="The moment the sweep treated as now.")
+    follow_ups_flagged = models.PositiveIntegerField(default=0)
+    claims_reopened = models.PositiveIntegerField(default=0)
+    items_opened = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"Sweep at {self.started_at:%Y-%m-%d %H:%M:%S}"

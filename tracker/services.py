@@ -1,0 +1,77 @@
+"""Writes to scenarios and follow-ups. A follow-up's state moves only through
+`follow_up_set_state`, which reads the one table of allowed moves below."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from .models import FollowUp
+
+S = FollowUp.State
+# Overdue is set by the deadline sweep; a new deadline reopens an overdue follow-up.
+FOLLOW_UP_MOVES: dict[str, set[str]] = {
+    S.OPEN: {S.OVERDUE, S.MET, S.MISSED, S.CANCELLED},
+    S.OVERDUE: {S.OPEN, S.MET, S.MISSED, S.CANCELLED},
+    S.MET: {S.OPEN},
+    S.MISSED: {S.OPEN, S.MET},
+    S.CANCELLED: {S.OPEN},
+}
+
+
+class IllegalFollowUpMove(Exception):
+    def __init__(self, follow_up: FollowUp, target: str):
+        allowed = ", ".join(sorted(FOLLOW_UP_MOVES.get(follow_up.state, ()))) or "none"
+        super().__init__(
+            f"A follow-up cannot move from '{follow_up.state}' to '{target}'. "
+            f"Allowed from '{follow_up.state}': {allowed}."
+        )
+
+
+@transaction.atomic
+def follow_up_set_state(
+    *,
+    follow_up: FollowUp,
+    to: str,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    met_on: dt.date | None = None,
+    due_at: dt.datetime | None = None,
+) -> FollowUp:
+    """Move a follow-up to `to`, recording who and why. Marking it met dates its dependents'
+    deadlines; reopening it may set a new deadline. Refused moves raise and change nothing."""
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if to not in FOLLOW_UP_MOVES.get(locked.state, ()):
+        raise IllegalFollowUpMove(locked, to)
+    locked.state = to
+    if to == S.MET:
+        locked.met_on = met_on or timezone.localdate()
+    elif to == S.OPEN:
+        locked.met_on = None
+        if due_at is not None:
+            locked.due_at = due_at
+    locked._history_user = by
+    locked._change_reason = f"{to}: {reason}" if reason else to
+    locked.save()
+    if to == S.MET:
+        schedule_dependents(predecessor=locked, by=by)
+    for field in ("state", "met_on", "due_at", "updated_at"):
+        setattr(follow_up, field, getattr(locked, field))
+    return follow_up
+
+
+def schedule_dependents(*, predecessor: FollowUp, by: AbstractBaseUser | None) -> int:
+    """Give each follow-up that waits on `predecessor` its deadline: the met date plus its
+    offset, at the end of that day in the site's time zone."""
+    count = 0
+    for dependent in predecessor.dependents.filter(due_at__isnull=True, state=S.OPEN):
+        day = predecessor.met_on + dt.timedelta(days=dependent.offset_days)
+        dependent.due_at = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+        dependent._history_user = by
+        dependent._change_reason = (
+            f"deadline set: {dependent.offset_days} days after “{predecessor}” was met"
+        )
+        dependent.save(update_fields=["due_at", "updated_at"])
+        count += 1
+    return count
