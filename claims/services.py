@@ -4,9 +4,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Claim, Evidence, Source
 from .source_urls import normalize_url
+from .tokens import ApiToken
 from .workflow import (
     Transition,
     TransitionBlocked,
@@ -136,3 +138,55 @@ def source_get_or_create(
     probe._history_user = by
     probe.save()
     return probe, True
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user: AbstractBaseUser, by: AbstractBaseUser | None = None, name: str = ""
+) -> tuple[ApiToken, str]:
+    """Create a token for `user` and return it with the raw secret, which exists only in this
+    return value: the database keeps its digest. Show it to the person once."""
+    raw = ApiToken.generate()
+    token = ApiToken(user=user, name=name, created_by=by)
+    token.set_token(raw)
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Stop a token from authenticating, from the next request on. Idempotent."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+# --- Sources (API) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def source_create(*, by: AbstractBaseUser | None, **fields: Any) -> Source:
+    """Store a new source. An address already stored (after normalisation) is refused with a
+    ValidationError naming the existing source, so callers can link that one instead."""
+    source = Source(**fields)
+    source.full_clean()
+    source._history_user = by
+    source.save()
+    return source
+
+
+@transaction.atomic
+def source_update(*, source: Source, by: AbstractBaseUser | None, data: dict[str, Any]) -> Source:
+    """Change a source's fields, validated like a new one."""
+    locked = Source.objects.select_for_update().get(pk=source.pk)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    locked._history_user = by
+    locked.save()
+    return locked

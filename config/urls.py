@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker"
@@ -7,4 +8,9 @@ admin.site.index_title = "Claims, scenarios and follow-ups"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # REST API (issue 4): the API itself, its OpenAPI schema, and Swagger UI served from the
+    # drf-spectacular-sidecar static files (no CDN).
+    path("api/v1/", include("config.api_router", namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -2,12 +2,13 @@
 `follow_up_set_state`, which reads the one table of allowed moves below."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import FollowUp
+from .models import FollowUp, Scenario
 
 S = FollowUp.State
 # Overdue is set by the deadline sweep; a new deadline reopens an overdue follow-up.
@@ -22,6 +23,7 @@ FOLLOW_UP_MOVES: dict[str, set[str]] = {
 
 class IllegalFollowUpMove(Exception):
     def __init__(self, follow_up: FollowUp, target: str):
+        self.state, self.target = follow_up.state, target
         allowed = ", ".join(sorted(FOLLOW_UP_MOVES.get(follow_up.state, ()))) or "none"
         super().__init__(
             f"A follow-up cannot move from '{follow_up.state}' to '{target}'. "
@@ -75,3 +77,70 @@ def schedule_dependents(*, predecessor: FollowUp, by: AbstractBaseUser | None) -
         dependent.save(update_fields=["due_at", "updated_at"])
         count += 1
     return count
+
+
+# --- Scenarios and follow-ups (API) ----------------------------------------------------------
+
+
+def _save_with_links(obj, *, by, links: dict[str, Any], reason: str) -> None:
+    obj.full_clean()
+    obj._history_user = by
+    obj._change_reason = reason
+    obj.save()
+    for name, values in links.items():
+        if values is not None:
+            getattr(obj, name).set(values)
+
+
+@transaction.atomic
+def scenario_create(
+    *, by: AbstractBaseUser | None, claims=None, sources=None, **fields: Any
+) -> Scenario:
+    """Record a scenario (a plan, demand set or option on the table) and link its claims and
+    sources."""
+    scenario = Scenario(**fields)
+    _save_with_links(
+        scenario, by=by, links={"claims": claims, "sources": sources}, reason="created"
+    )
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(
+    *, scenario: Scenario, by: AbstractBaseUser | None, data: dict[str, Any]
+) -> Scenario:
+    """Change a scenario's fields; `claims` / `sources` in `data` replace its links."""
+    locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    data = dict(data)
+    links = {"claims": data.pop("claims", None), "sources": data.pop("sources", None)}
+    for field, value in data.items():
+        setattr(locked, field, value)
+    _save_with_links(locked, by=by, links=links, reason="edited")
+    return locked
+
+
+@transaction.atomic
+def follow_up_create(
+    *, by: AbstractBaseUser | None, claims=None, responsible=None, **fields: Any
+) -> FollowUp:
+    """Record a promised follow-up. Its state starts open and moves only through
+    `follow_up_set_state` (or the deadline sweep)."""
+    follow_up = FollowUp(**fields)
+    _save_with_links(
+        follow_up, by=by, links={"claims": claims, "responsible": responsible}, reason="created"
+    )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_update(
+    *, follow_up: FollowUp, by: AbstractBaseUser | None, data: dict[str, Any]
+) -> FollowUp:
+    """Change a follow-up's fields (not its state); `claims` / `responsible` replace its links."""
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    data = dict(data)
+    links = {"claims": data.pop("claims", None), "responsible": data.pop("responsible", None)}
+    for field, value in data.items():
+        setattr(locked, field, value)
+    _save_with_links(locked, by=by, links=links, reason="edited")
+    return locked

@@ -1,0 +1,108 @@
+"""A claim's change log and its state at a past moment, read from django-simple-history: the
+claim's own rows plus those of its evidence and relations (whose changes bump the claim's version
+without a claim history row)."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+
+from claims.models import Claim, ClaimRelation, Evidence, Source
+
+from .selectors import _review_item_model
+
+_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+_SKIP = {"id", "version", "updated_at"}
+
+
+def _tracked(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in _SKIP]
+
+
+def _entries(kind: str, records, fields: list[str]) -> list[dict[str, Any]]:
+    entries, previous = [], {}
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        if record.history_type != "-":
+            for field in fields:
+                new = getattr(record, field)
+                old = getattr(before, field) if before is not None else None
+                if before is None and new in (None, ""):
+                    continue
+                if before is None or old != new:
+                    changes.append({"field": field.removesuffix("_id"), "old": old, "new": new})
+        previous[record.id] = record
+        if record.history_type == "~" and not changes and not record.history_change_reason:
+            continue  # a save that changed nothing and said nothing is noise in a change log
+        user = record.history_user
+        entries.append(
+            {
+                "object": kind,
+                "object_id": record.id,
+                "type": _TYPES.get(record.history_type, "changed"),
+                "when": record.history_date,
+                "who": {"id": user.pk, "name": user.get_username()} if user else None,
+                "why": record.history_change_reason,
+                "changes": changes,
+                "version": getattr(record, "version", None) if kind == "claim" else None,
+            }
+        )
+    return entries
+
+
+def claim_history(claim: Claim) -> list[dict[str, Any]]:
+    """Every recorded change, oldest first: who, when, what (field, old, new) and why."""
+    order = ("history_date", "history_id")
+    claims = claim.history.select_related("history_user").order_by(*order)
+    evidence = (
+        Evidence.history.filter(claim_id=claim.pk).select_related("history_user").order_by(*order)
+    )
+    relations = (
+        ClaimRelation.history.filter(Q(from_claim_id=claim.pk) | Q(to_claim_id=claim.pk))
+        .select_related("history_user")
+        .order_by(*order)
+    )
+    entries = (
+        _entries("claim", claims, _tracked(Claim))
+        + _entries("evidence", evidence, [f for f in _tracked(Evidence) if f != "claim_id"])
+        + _entries("relation", relations, _tracked(ClaimRelation))
+    )
+    entries.sort(key=lambda e: e["when"])
+    return entries
+
+
+def claim_as_of(pk: int, when: dt.datetime) -> Claim | None:
+    """The claim as it stood at `when`, with its evidence, relations and open review items as
+    they stood then (each read from its own history), or None if it did not exist yet. Scenario
+    and follow-up links are today's: their history is kept on the scenario and follow-up."""
+    record = (
+        Claim.history.filter(id=pk, history_date__lte=when)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record is None or record.history_type == "-":
+        return None
+    claim = record.instance
+    claim._state.adding = False
+    evidence = list(Evidence.history.as_of(when).filter(claim_id=pk))
+    sources = Source.objects.in_bulk({e.source_id for e in evidence})
+    for e in evidence:
+        e.source = sources.get(e.source_id) or Source(pk=e.source_id, url="", title="(deleted)")
+    evidence.sort(key=lambda e: (e.added_at, e.pk))
+    relations = list(
+        ClaimRelation.history.as_of(when).filter(Q(from_claim_id=pk) | Q(to_claim_id=pk))
+    )
+    active = _review_item_model.ACTIVE_STATES
+    claim.open_review_items = (
+        _review_item_model.history.as_of(when).filter(claim_id=pk, state__in=active).count()
+    )
+    current = Claim.objects.filter(pk=pk).prefetch_related("scenarios", "follow_ups").first()
+    claim._prefetched_objects_cache = {
+        "evidence": evidence,
+        "relations": [r for r in relations if r.from_claim_id == pk],
+        "related_from": [r for r in relations if r.to_claim_id == pk],
+        "scenarios": list(current.scenarios.all()) if current else [],
+        "follow_ups": list(current.follow_ups.all()) if current else [],
+    }
+    return claim

@@ -1,0 +1,329 @@
+"""Thin views: they translate HTTP (conditional headers, query parameters) into selector and
+service calls; domain errors become status codes in claims.api.exceptions."""
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from claims.models import Actor, Claim, Source, Topic
+from claims.services import (
+    StaleVersion,
+    claim_create,
+    claim_transition,
+    claim_update,
+    evidence_add,
+    source_create,
+    source_update,
+)
+from claims.workflow import State
+
+from . import selectors
+from .claimreview import claim_review
+from .filters import ClaimFilter, SourceFilter
+from .history import claim_as_of, claim_history
+from .permissions import ClaimAccess, ModelAccess
+from .serializers import (
+    ActorSerializer,
+    ClaimSerializer,
+    ClaimTransitionSerializer,
+    ConflictSerializer,
+    EvidenceCreateSerializer,
+    HistoryEntrySerializer,
+    SourceSerializer,
+    StaleVersionSerializer,
+    TopicSerializer,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you read. If the claim changed since, the write is refused with 412. "
+    "Optional, but recommended.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you hold: 304 with no body while the claim is unchanged.",
+)
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.QUERY,
+    description="ISO 8601 moment: the claim as it stood then (404 if it did not exist yet).",
+)
+STALE = OpenApiResponse(StaleVersionSerializer, "The If-Match tag is stale; nothing changed.")
+CONFLICT = OpenApiResponse(ConflictSerializer, "Refused by the workflow; nothing changed.")
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "If-Match does not name a version of this claim."
+    default_code = "stale_version"
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class AlwaysFirstRenderer(BaseContentNegotiation):
+    """JSON-LD is the only representation of a ClaimReview, whatever the client's Accept says."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Claims you may see, newest first (cursor pages)"),
+    create=extend_schema(summary="Log a new claim (as a draft)"),
+)
+class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ClaimSerializer
+    permission_classes = [ClaimAccess]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ClaimFilter
+    ordering_fields = ["id", "created_at", "updated_at"]
+    ordering = ["-id"]
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    object_permissions = {"add_evidence": "claims.add_evidence"}
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action in ("list", "retrieve"):
+            return selectors.claims_for_api(user)
+        if self.action == "claim_review":
+            return selectors.claims_for_api(user).filter(state=State.PUBLISHED)
+        return selectors.claims_visible_to(user)
+
+    # --- responses -------------------------------------------------------------------------
+
+    def _claim_response(self, claim: Claim, status_code: int = status.HTTP_200_OK) -> Response:
+        if not hasattr(claim, "open_review_items"):
+            claim = selectors.with_api_columns(Claim.objects.all()).get(pk=claim.pk)
+        data = self.get_serializer(claim).data
+        tag = selectors.claim_etag(claim.pk, claim.version, claim.open_review_items)
+        headers = {"ETag": tag}
+        if status_code == status.HTTP_201_CREATED:
+            headers["Location"] = data["url"]
+        return Response(data, status=status_code, headers=headers)
+
+    def _expected_version(self, claim: Claim) -> int | None:
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            return None
+        expected = selectors.version_from_if_match(header, claim.pk)
+        if expected == -1:
+            raise PreconditionFailed()
+        if expected is not None and expected != claim.version:
+            raise StaleVersion(claim, expected)  # early; the service re-checks under a row lock
+        return expected
+
+    # --- reads -----------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="One claim; conditional with If-None-Match, or as it stood at ?as_of=",
+        parameters=[IF_NONE_MATCH, AS_OF],
+        responses={
+            200: ClaimSerializer,
+            304: OpenApiResponse(description="Unchanged since the ETag you sent; no body."),
+        },
+    )
+    def retrieve(self, request, pk=None):
+        pk = int(pk)
+        raw_as_of = request.query_params.get("as_of")
+        if raw_as_of is not None:
+            return self._retrieve_as_of(pk, raw_as_of)
+        header = request.headers.get("If-None-Match")
+        if header:
+            # Answer from two integers, without loading or serialising the claim.
+            parts = selectors.claim_etag_parts(request.user, pk)
+            if parts is None:
+                raise Http404
+            tag = selectors.claim_etag(pk, *parts)
+            if selectors.etag_matches(header, tag):
+                return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return self._claim_response(self.get_object())
+
+    def _retrieve_as_of(self, pk: int, raw: str) -> Response:
+        try:
+            when = parse_datetime(raw.strip())
+            if when is not None and timezone.is_naive(when):
+                when = timezone.make_aware(when)
+        except (ValueError, OverflowError):
+            when = None
+        if when is None:
+            raise ValidationError(
+                {"as_of": ["Give an ISO 8601 date and time, e.g. 2025-06-30T00:00:00Z."]}
+            )
+        claim = claim_as_of(pk, when)
+        if claim is None or not selectors.historical_state_visible_to(
+            self.request.user, claim.state
+        ):
+            raise Http404
+        return Response(self.get_serializer(claim).data)
+
+    @extend_schema(
+        summary="Every change: who, when, what and why", responses=HistoryEntrySerializer(many=True)
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, pk=None):
+        claim = self.get_object()
+        return Response(claim_history(claim))
+
+    @extend_schema(
+        summary="schema.org ClaimReview (JSON-LD) of a published claim",
+        responses={
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, "ClaimReview; see the README for the rating scale."
+            ),
+            (404, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, "No such claim, or it is not published."
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="claim-review",
+        renderer_classes=[JSONLDRenderer],
+        content_negotiation_class=AlwaysFirstRenderer,
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def claim_review(self, request, pk=None):
+        claim = self.get_object()
+        url = request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk]))
+        published_at = selectors.first_published_at(claim)
+        return Response(claim_review(claim, url=url, published_at=published_at))
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        reason = fields.pop("reason", "")
+        claim = claim_create(by=request.user, reason=reason, **fields)
+        return self._claim_response(claim, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a claim's editable fields",
+        parameters=[IF_MATCH],
+        responses={200: ClaimSerializer, 412: STALE},
+    )
+    def partial_update(self, request, pk=None):
+        claim = self.get_object()
+        expected = self._expected_version(claim)
+        serializer = self.get_serializer(claim, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        reason = fields.pop("reason", "")
+        if fields:
+            claim = claim_update(
+                claim=claim, by=request.user, data=fields, reason=reason, expected_version=expected
+            )
+        return self._claim_response(claim)
+
+    @extend_schema(
+        summary="Move a claim through the workflow",
+        parameters=[IF_MATCH],
+        request=ClaimTransitionSerializer,
+        responses={200: ClaimSerializer, 409: CONFLICT, 412: STALE},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        claim = self.get_object()
+        expected = self._expected_version(claim)
+        serializer = ClaimTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim_transition(
+            claim=claim,
+            to=serializer.validated_data["to"],
+            by=request.user,
+            reason=serializer.validated_data.get("reason", ""),
+            expected_version=expected,
+        )
+        return self._claim_response(claim)
+
+    @extend_schema(
+        summary="Add evidence to a claim",
+        parameters=[IF_MATCH],
+        request=EvidenceCreateSerializer,
+        responses={201: ClaimSerializer, 412: STALE},
+    )
+    @action(detail=True, methods=["post"], url_path="evidence")
+    def add_evidence(self, request, pk=None):
+        claim = self.get_object()
+        self._expected_version(claim)
+        serializer = EvidenceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        evidence_add(claim=claim, source=fields.pop("source"), by=request.user, **fields)
+        return self._claim_response(claim, status.HTTP_201_CREATED)
+
+
+class ActorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Actor.objects.order_by("id")
+    serializer_class = ActorSerializer
+    permission_classes = [ModelAccess]
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["id"]
+    ordering = ["id"]
+    lookup_value_regex = r"\d+"
+
+
+class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Topic.objects.order_by("id")
+    serializer_class = TopicSerializer
+    permission_classes = [ModelAccess]
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["id"]
+    ordering = ["id"]
+    lookup_value_regex = r"\d+"
+
+
+class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+    permission_classes = [ModelAccess]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = SourceFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-id"]
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        source = source_create(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(source).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        source = self.get_object()
+        serializer = self.get_serializer(source, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        source = source_update(source=source, by=request.user, data=serializer.validated_data)
+        return Response(self.get_serializer(source).data)

@@ -1,0 +1,31 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.services import api_token_issue
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue an API token for USER. The token is printed once, alone on the last line, so a "
+        "script can capture it with `| tail -n1`; only its digest is stored. Exits 2 for an "
+        "unknown user."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--name", default="", help="What the token is for.")
+
+    def handle(self, *args, username, name, **options):
+        User = get_user_model()
+        try:
+            user = User.objects.get(**{User.USERNAME_FIELD: username})
+        except User.DoesNotExist:
+            raise CommandError(f"No user called {username!r}.", returncode=2) from None
+        if not user.is_active:
+            raise CommandError(f"User {username!r} is inactive.", returncode=2)
+        token, raw = api_token_issue(user=user, name=name)
+        self.stdout.write(
+            f"Issued token {token.prefix}… (#{token.pk}) for {user}. "
+            "It is shown only now; store it safely."
+        )
+        self.stdout.write(raw)

@@ -1,0 +1,18 @@
+"""The REST API's routes, under /api/v1/ (see config/urls.py)."""
+
+from rest_framework.routers import DefaultRouter
+
+from claims.api.views import ActorViewSet, ClaimViewSet, SourceViewSet, TopicViewSet
+from tracker.api.views import FollowUpViewSet, ReviewItemViewSet, ScenarioViewSet
+
+router = DefaultRouter()
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("sources", SourceViewSet, basename="source")
+router.register("actors", ActorViewSet, basename="actor")
+router.register("topics", TopicViewSet, basename="topic")
+router.register("scenarios", ScenarioViewSet, basename="scenario")
+router.register("follow-ups", FollowUpViewSet, basename="followup")
+router.register("review-items", ReviewItemViewSet, basename="reviewitem")
+
+app_name = "api"
+urlpatterns = router.urls
