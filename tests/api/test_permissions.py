@@ -1,0 +1,116 @@
+"""Role × endpoint × method: every expected 2xx, 401, 403 and 404. A draft is invisible (404),
+never forbidden, to those who may not see it."""
+
+import pytest
+
+from claims.workflow import State
+from tests.factories import (
+    ClaimFactory,
+    FollowUpFactory,
+    PublishableClaimFactory,
+    ReviewItemFactory,
+    ScenarioFactory,
+    SourceFactory,
+)
+
+ROLES = ("anonymous", "api_client", "editor", "reviewer")
+
+
+@pytest.fixture
+def world(db):
+    source = SourceFactory()
+    return {
+        "draft": ClaimFactory(),
+        "published": PublishableClaimFactory(state=State.PUBLISHED),
+        "pending": PublishableClaimFactory(state=State.PENDING_REVIEW),
+        "source": source,
+        "scenario": ScenarioFactory(),
+        "follow_up": FollowUpFactory(),
+        "item": ReviewItemFactory(),
+    }
+
+
+@pytest.fixture
+def client_for(api, request):
+    def make(role):
+        if role != "anonymous":
+            fixture = {"api_client": "api_client_user"}.get(role, role)
+            api.force_authenticate(request.getfixturevalue(fixture))
+        return api
+
+    return make
+
+
+def _body(world, kind):
+    return {
+        "claim": {"statement": "A new claim.", "claimant": world["published"].claimant_id},
+        "patch": {"assessment_note": "Checked again."},
+        "submit": {"to": State.PENDING_REVIEW},
+        "take": {"to": State.IN_REVIEW},
+        "evidence": {"source": world["source"].pk, "stance": "refutes"},
+        "source": {"url": "https://example.org/new-report", "title": "New report"},
+        "scenario": {"title": "A new plan"},
+        "follow_up": {"title": "Prisoner exchange"},
+        None: None,
+    }[kind]
+
+
+# (method, path template, body kind, {role: status})
+A, C, E, R = ROLES
+MATRIX = [
+    ("get", "/api/v1/claims/", None, {A: 200, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/claims/{published}/", None, {A: 200, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/claims/{pending}/", None, {A: 404, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/claims/{draft}/", None, {A: 404, C: 404, E: 200, R: 200}),
+    ("get", "/api/v1/claims/{published}/claim-review/", None, {A: 200, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/claims/{draft}/claim-review/", None, {A: 404, C: 404, E: 404, R: 404}),
+    ("get", "/api/v1/claims/{published}/history/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/claims/{draft}/history/", None, {A: 401, C: 404, E: 200, R: 200}),
+    ("post", "/api/v1/claims/", "claim", {A: 401, C: 403, E: 201, R: 403}),
+    ("patch", "/api/v1/claims/{published}/", "patch", {A: 401, C: 403, E: 200, R: 200}),
+    ("patch", "/api/v1/claims/{draft}/", "patch", {A: 401, C: 404, E: 200, R: 200}),
+    ("post", "/api/v1/claims/{draft}/transition/", "submit", {A: 401, C: 404, E: 200, R: 200}),
+    ("post", "/api/v1/claims/{pending}/transition/", "take", {A: 401, C: 403, E: 403, R: 200}),
+    ("post", "/api/v1/claims/{published}/evidence/", "evidence", {A: 401, C: 403, E: 201, R: 201}),
+    ("post", "/api/v1/claims/{draft}/evidence/", "evidence", {A: 401, C: 404, E: 201, R: 201}),
+    ("get", "/api/v1/sources/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/sources/{source}/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("post", "/api/v1/sources/", "source", {A: 401, C: 403, E: 201, R: 201}),
+    ("get", "/api/v1/actors/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/topics/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/scenarios/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/scenarios/{scenario}/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("post", "/api/v1/scenarios/", "scenario", {A: 401, C: 403, E: 201, R: 403}),
+    ("patch", "/api/v1/scenarios/{scenario}/", "scenario", {A: 401, C: 403, E: 200, R: 403}),
+    ("get", "/api/v1/follow-ups/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("post", "/api/v1/follow-ups/", "follow_up", {A: 401, C: 403, E: 201, R: 403}),
+    ("patch", "/api/v1/follow-ups/{follow_up}/", "follow_up", {A: 401, C: 403, E: 200, R: 200}),
+    ("get", "/api/v1/review-items/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("get", "/api/v1/review-items/{item}/", None, {A: 401, C: 404, E: 200, R: 200}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "template", "body", "expected"),
+    MATRIX,
+    ids=[f"{m.upper()} {t}" for m, t, _, _ in MATRIX],
+)
+def test_role_matrix(world, client_for, role, method, template, body, expected):
+    path = template.format(**{k: v.pk for k, v in world.items()})
+    client = client_for(role)
+    response = getattr(client, method)(path, _body(world, body), format="json")
+    assert response.status_code == expected[role], response.content[:300]
+    if response.status_code == 401:
+        assert response.headers["WWW-Authenticate"] == "Token"
+
+
+def test_a_draft_is_left_out_of_lists_for_those_who_may_not_see_it(world, client_for):
+    ids = {c["id"] for c in client_for("api_client").get("/api/v1/claims/").json()["results"]}
+    assert world["draft"].pk not in ids
+    assert {world["published"].pk, world["pending"].pk} <= ids
+
+
+def test_anonymous_callers_see_published_claims_only(world, client_for):
+    ids = {c["id"] for c in client_for("anonymous").get("/api/v1/claims/").json()["results"]}
+    assert ids == {world["published"].pk}
