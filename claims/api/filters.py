@@ -1,4 +1,8 @@
+import datetime as dt
+
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -7,15 +11,45 @@ from claims.models import Claim, Source
 from claims.workflow import State
 
 
+class UTCIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            # PostgreSQL takes offsets up to ±15:59 only; ISO 8601 allows more. UTC is the same
+            # moment and always fits.
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError("This moment is out of range.", code="overflow") from None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, with any UTC offset, compared as UTC."""
+
+    field_class = UTCIsoDateTimeField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a positive integer that fits the database's bigint."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class ClaimFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     assessment = django_filters.ChoiceFilter(choices=Claim.Assessment.choices)
     topic = django_filters.CharFilter(field_name="topic__slug", help_text="Topic slug.")
-    claimant = django_filters.NumberFilter(field_name="claimant_id", help_text="Actor id.")
-    scenario = django_filters.NumberFilter(
+    claimant = IdFilter(field_name="claimant_id", help_text="Actor id.")
+    scenario = IdFilter(
         field_name="scenarios__id", help_text="Claims linked to this scenario id."
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
         help_text="Changed after this moment (ISO 8601): what a poller asks for.",
@@ -57,7 +91,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class SourceFilter(django_filters.FilterSet):
-    publisher = django_filters.NumberFilter(field_name="publisher_id")
+    publisher = IdFilter(field_name="publisher_id")
     kind = django_filters.ChoiceFilter(choices=Source.Kind.choices)
     reliability = django_filters.ChoiceFilter(choices=Source.Reliability.choices)
 

@@ -271,15 +271,15 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class AllowedMoveSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=State.choices)
-    name = serializers.CharField()
+    to = serializers.CharField(help_text="A state to send as `to`.")
+    name = serializers.CharField(help_text="The move's name, e.g. submit or publish.")
 
 
 class ConflictSerializer(ErrorSerializer):
     """409: the move is not in the workflow table from this state (`allowed` lists the moves
     that are), or the claim does not meet its conditions yet (`reasons`)."""
 
-    state = serializers.ChoiceField(choices=State.choices, required=False)
+    state = serializers.CharField(required=False, help_text="The current state.")
     allowed = AllowedMoveSerializer(many=True, required=False)
     move = serializers.CharField(required=False)
     reasons = serializers.ListField(child=serializers.CharField(), required=False)

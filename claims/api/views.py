@@ -1,10 +1,13 @@
 """Thin views: they translate HTTP (conditional headers, query parameters) into selector and
 service calls; domain errors become status codes in claims.api.exceptions."""
 
-from django.http import Http404
+import datetime as dt
+
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -169,8 +172,10 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _retrieve_as_of(self, pk: int, raw: str) -> Response:
         try:
             when = parse_datetime(raw.strip())
-            if when is not None and timezone.is_naive(when):
-                when = timezone.make_aware(when)
+            if when is not None:
+                if timezone.is_naive(when):
+                    when = timezone.make_aware(when)
+                when = when.astimezone(dt.UTC)  # PostgreSQL refuses offsets beyond ±15:59
         except (ValueError, OverflowError):
             when = None
         if when is None:
@@ -201,6 +206,8 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             (404, "application/ld+json"): OpenApiResponse(
                 OpenApiTypes.OBJECT, "No such claim, or it is not published."
             ),
+            # An address that names no claim at all gets the API's plain JSON 404.
+            (404, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
         },
     )
     @action(
@@ -327,3 +334,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer.is_valid(raise_exception=True)
         source = source_update(source=source, by=request.user, data=serializer.validated_data)
         return Response(self.get_serializer(source).data)
+
+
+@csrf_exempt  # nothing happens here; a JSON 404 is the answer for every method
+def api_not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404 like the API's own, not Django's HTML page."""
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

@@ -54,11 +54,18 @@ def test_claim_json_shows_status_evidence_and_links(api, editor, as_user):
 
     body = as_user(editor).get(detail(claim)).json()
 
-    assert CLAIM_KEYS <= set(body)
+    assert set(body) >= CLAIM_KEYS
     assert body["claimant"] == {"id": claim.claimant_id, "name": claim.claimant.name}
     assert body["topic"] == claim.topic.slug
     assert len(body["evidence"]) == 4
-    assert set(body["evidence"][0]) >= {"source", "url", "title", "stance", "excerpt", "credibility"}
+    assert set(body["evidence"][0]) >= {
+        "source",
+        "url",
+        "title",
+        "stance",
+        "excerpt",
+        "credibility",
+    }
     assert body["independent_sources"] == 2  # supporting evidence from two distinct publishers
     assert body["related"] == [{"id": other.pk, "kind": "contradicts", "direction": "outgoing"}]
     assert body["scenarios"] == [scenario.pk]
@@ -134,7 +141,9 @@ def test_ordering_on_documented_fields(api, editor, as_user):
     old, new = ClaimFactory(), ClaimFactory()
     claim_update(claim=old, by=editor, data={"assessment_note": "touched"})
     client = as_user(editor)
-    by_update = [c["id"] for c in client.get("/api/v1/claims/?ordering=-updated_at").json()["results"]]
+    by_update = [
+        c["id"] for c in client.get("/api/v1/claims/?ordering=-updated_at").json()["results"]
+    ]
     by_id = [c["id"] for c in client.get("/api/v1/claims/?ordering=id").json()["results"]]
     assert by_update == [old.pk, new.pk]
     assert by_id == [old.pk, new.pk]
@@ -145,7 +154,7 @@ def test_ordering_on_documented_fields(api, editor, as_user):
 
 def _rich_world(n=12):
     scenario = ScenarioFactory()
-    for i in range(n):
+    for _ in range(n):
         claim = PublishableClaimFactory(state=State.PUBLISHED)
         EvidenceFactory(claim=claim)
         ClaimRelationFactory(from_claim=claim, to_claim=ClaimFactory())
@@ -329,9 +338,7 @@ def test_claim_review_is_schema_org_json_ld(api, db, settings):
 
 
 def test_claim_review_of_an_unverifiable_claim_has_no_number(api, db):
-    claim = PublishableClaimFactory(
-        state=State.PUBLISHED, assessment=Claim.Assessment.UNVERIFIABLE
-    )
+    claim = PublishableClaimFactory(state=State.PUBLISHED, assessment=Claim.Assessment.UNVERIFIABLE)
     rating = api.get(detail(claim) + "claim-review/").json()["reviewRating"]
     assert rating["alternateName"] == "Unverifiable"
     assert "ratingValue" not in rating

@@ -114,3 +114,20 @@ def test_a_draft_is_left_out_of_lists_for_those_who_may_not_see_it(world, client
 def test_anonymous_callers_see_published_claims_only(world, client_for):
     ids = {c["id"] for c in client_for("anonymous").get("/api/v1/claims/").json()["results"]}
     assert ids == {world["published"].pk}
+
+
+def test_anonymous_callers_are_throttled(world, client_for, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    client = client_for("anonymous")
+    codes = [client.get("/api/v1/claims/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_accounts_are_not_throttled_like_anonymous_callers(world, client_for, monkeypatch):
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    client = client_for("api_client")
+    assert {client.get("/api/v1/claims/").status_code for _ in range(5)} == {200}

@@ -1,14 +1,15 @@
 import django_filters
 from django.utils import timezone
 
+from claims.api.filters import IdFilter, UTCDateTimeFilter
 from tracker.models import FollowUp, ReviewItem, Scenario
 
 
 class FollowUpFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=FollowUp.State.choices)
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    scenario = django_filters.NumberFilter(field_name="scenario_id")
+    due_before = UTCDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = UTCDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    scenario = IdFilter(field_name="scenario_id")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text="Flagged overdue, or open with its deadline passed."
     )
@@ -34,7 +35,7 @@ class ScenarioFilter(django_filters.FilterSet):
 class ReviewItemFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=ReviewItem.State.choices)
     reason = django_filters.ChoiceFilter(choices=ReviewItem.Reason.choices)
-    claim = django_filters.NumberFilter(field_name="claim_id")
+    claim = IdFilter(field_name="claim_id")
 
     class Meta:
         model = ReviewItem

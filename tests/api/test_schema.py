@@ -1,0 +1,145 @@
+"""The API describes itself: OpenAPI 3 at /api/schema/, Swagger UI at /api/docs/ without a CDN,
+and schemathesis finds no server error and no response that breaks the schema."""
+
+import itertools
+import json
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from claims.services import api_token_issue
+from claims.workflow import State
+from tests.factories import (
+    ClaimFactory,
+    ClaimRelationFactory,
+    FollowUpFactory,
+    PublishableClaimFactory,
+    ReviewItemFactory,
+    ScenarioFactory,
+    StanceFactory,
+    TermFactory,
+)
+
+# Examples per operation: enough to try every parameter a few ways, small enough for CI.
+EXAMPLES_PER_OPERATION = 25
+
+
+@pytest.fixture
+def openapi(client, db):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_schema_documents_the_status_codes(openapi):
+    ops = openapi["paths"]
+    detail, transition = ops["/api/v1/claims/{id}/"], ops["/api/v1/claims/{id}/transition/"]
+    assert {"200", "304", "400", "401", "403", "404"} <= set(detail["get"]["responses"])
+    assert {"200", "400", "401", "403", "404", "412"} <= set(detail["patch"]["responses"])
+    assert {"200", "400", "401", "403", "404", "409", "412"} <= set(transition["post"]["responses"])
+    assert (
+        "application/ld+json"
+        in (ops["/api/v1/claims/{id}/claim-review/"]["get"]["responses"]["200"]["content"])
+    )
+    claim = openapi["components"]["schemas"]["Claim"]["properties"]
+    for read_only in ("state", "version", "evidence", "open_review_items", "updated_at"):
+        assert claim[read_only].get("readOnly"), read_only
+    assert "state" not in openapi["components"]["schemas"]["PatchedClaimRequest"]["properties"]
+    assert "tokenAuth" in openapi["components"]["securitySchemes"]
+
+
+def test_swagger_ui_is_served_without_a_cdn(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+@pytest.fixture
+def populated(db):
+    claims = [
+        ClaimFactory(),
+        PublishableClaimFactory(state=State.PENDING_REVIEW),
+        PublishableClaimFactory(state=State.IN_REVIEW),
+        PublishableClaimFactory(state=State.PUBLISHED),
+    ]
+    ClaimRelationFactory(from_claim=claims[0], to_claim=claims[3])
+    scenario = ScenarioFactory()
+    scenario.claims.add(*claims)
+    TermFactory(scenario=scenario)
+    StanceFactory(scenario=scenario)
+    follow_up = FollowUpFactory(scenario=scenario)
+    follow_up.claims.add(claims[3])
+    ReviewItemFactory(claim=claims[3])
+    return claims
+
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI handler, kept from closing the test's database connection at the end of each
+    request (as Django's own test client does), so requests run inside the test transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(
+    openapi, editor, populated, wsgi_app
+):
+    schema = schemathesis.openapi.from_dict(openapi)
+    schema.app = wsgi_app
+    _, raw = api_token_issue(user=editor)
+    headers = {"Authorization": f"Token {raw}"}
+    existing = {
+        "claims": [c.pk for c in populated],
+        "scenarios": list(ScenarioFactory._meta.model.objects.values_list("pk", flat=True)),
+        "follow-ups": list(FollowUpFactory._meta.model.objects.values_list("pk", flat=True)),
+        "review-items": list(ReviewItemFactory._meta.model.objects.values_list("pk", flat=True)),
+    }
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 20
+
+    for operation, mode in itertools.product(operations, GenerationMode):
+        resource = operation.path.split("/")[3]
+        ids = existing.get(resource) or [1]
+
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(
+            case=operation.as_strategy(mode), real_id=st.sampled_from(ids), use_real=st.booleans()
+        )
+        def run(case, real_id, use_real):
+            if use_real and case.path_parameters and "id" in case.path_parameters:
+                case.path_parameters["id"] = real_id  # reach real rows, not only 404s
+            response = case.call(headers=headers)
+            case.validate_response(response, checks=checks)
+
+        run()
