@@ -46,9 +46,7 @@ class ClaimFilter(django_filters.FilterSet):
     assessment = django_filters.ChoiceFilter(choices=Claim.Assessment.choices)
     topic = django_filters.CharFilter(field_name="topic__slug", help_text="Topic slug.")
     claimant = IdFilter(field_name="claimant_id", help_text="Actor id.")
-    scenario = IdFilter(
-        field_name="scenarios__id", help_text="Claims linked to this scenario id."
-    )
+    scenario = IdFilter(field_name="scenarios__id", help_text="Claims linked to this scenario id.")
     updated_after = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
