@@ -40,3 +40,10 @@ format: install
 
 clean:
 	rm -rf var/ .pytest_cache/ .ruff_cache/
+
+# REST API benchmark (issue 4): PostgreSQL, gunicorn with 2 workers on loopback, 10,000 claims.
+# Shorter while developing: make bench-api BENCH_CLAIMS=1000 BENCH_SECONDS=3
+.PHONY: bench-api
+bench-api: install
+	BENCH_CLAIMS=$(or $(BENCH_CLAIMS),10000) BENCH_SECONDS=$(or $(BENCH_SECONDS),10) \
+		$(PY) -m bench.api_run

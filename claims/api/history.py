@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from claims.models import Claim, ClaimRelation, Evidence, Source
 
-from .selectors import _review_item_model
+from .selectors import _review_item_model, attach_api_related
 
 _TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 _SKIP = {"id", "version", "updated_at"}
@@ -85,24 +85,42 @@ def claim_as_of(pk: int, when: dt.datetime) -> Claim | None:
         return None
     claim = record.instance
     claim._state.adding = False
-    evidence = list(Evidence.history.as_of(when).filter(claim_id=pk))
-    sources = Source.objects.in_bulk({e.source_id for e in evidence})
-    for e in evidence:
-        e.source = sources.get(e.source_id) or Source(pk=e.source_id, url="", title="(deleted)")
-    evidence.sort(key=lambda e: (e.added_at, e.pk))
-    relations = list(
-        ClaimRelation.history.as_of(when).filter(Q(from_claim_id=pk) | Q(to_claim_id=pk))
+    evidence = sorted(
+        Evidence.history.as_of(when).filter(claim_id=pk), key=lambda e: (e.added_at, e.pk)
     )
+    sources = Source.objects.in_bulk({e.source_id for e in evidence})
+    missing = Source(url="", title="(deleted source)")
+    relations = ClaimRelation.history.as_of(when).filter(Q(from_claim_id=pk) | Q(to_claim_id=pk))
     active = _review_item_model.ACTIVE_STATES
     claim.open_review_items = (
         _review_item_model.history.as_of(when).filter(claim_id=pk, state__in=active).count()
     )
-    current = Claim.objects.filter(pk=pk).prefetch_related("scenarios", "follow_ups").first()
-    claim._prefetched_objects_cache = {
-        "evidence": evidence,
-        "relations": [r for r in relations if r.from_claim_id == pk],
-        "related_from": [r for r in relations if r.to_claim_id == pk],
-        "scenarios": list(current.scenarios.all()) if current else [],
-        "follow_ups": list(current.follow_ups.all()) if current else [],
+    # Scenario and follow-up links are today's (see the docstring).
+    current = attach_api_related(list(Claim.objects.filter(pk=pk)))
+    claim.api_related = {
+        "evidence": [
+            {
+                "id": e.pk,
+                "claim_id": pk,
+                "source_id": e.source_id,
+                "source__url": sources.get(e.source_id, missing).url,
+                "source__title": sources.get(e.source_id, missing).title,
+                "source__publisher_id": sources.get(e.source_id, missing).publisher_id,
+                "stance": e.stance,
+                "excerpt": e.excerpt,
+                "credibility": e.credibility,
+            }
+            for e in evidence
+        ],
+        "related": [
+            {
+                "id": r.to_claim_id if r.from_claim_id == pk else r.from_claim_id,
+                "kind": r.kind,
+                "direction": "outgoing" if r.from_claim_id == pk else "incoming",
+            }
+            for r in sorted(relations, key=lambda r: r.pk)
+        ],
+        "scenarios": current[0].api_related["scenarios"] if current else [],
+        "follow_ups": current[0].api_related["follow_ups"] if current else [],
     }
     return claim

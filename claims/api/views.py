@@ -3,6 +3,7 @@ service calls; domain errors become status codes in claims.api.exceptions."""
 
 import datetime as dt
 
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from claims.models import Actor, Claim, Source, Topic
+from claims.models import Actor, Claim, Evidence, Source, Topic
 from claims.services import (
     StaleVersion,
     claim_create,
@@ -101,7 +102,7 @@ class AlwaysFirstRenderer(BaseContentNegotiation):
     list=extend_schema(summary="Claims you may see, newest first (cursor pages)"),
     create=extend_schema(summary="Log a new claim (as a draft)"),
 )
-class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ClaimViewSet(viewsets.GenericViewSet):
     serializer_class = ClaimSerializer
     permission_classes = [ClaimAccess]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
@@ -117,14 +118,27 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if self.action in ("list", "retrieve"):
             return selectors.claims_for_api(user)
         if self.action == "claim_review":
-            return selectors.claims_for_api(user).filter(state=State.PUBLISHED)
+            return (
+                selectors.claims_visible_to(user)
+                .filter(state=State.PUBLISHED)
+                .select_related("claimant")
+                .prefetch_related(
+                    Prefetch("evidence", queryset=Evidence.objects.select_related("source"))
+                )
+            )
         return selectors.claims_visible_to(user)
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = selectors.attach_api_related(self.paginate_queryset(queryset))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     # --- responses -------------------------------------------------------------------------
 
     def _claim_response(self, claim: Claim, status_code: int = status.HTTP_200_OK) -> Response:
         if not hasattr(claim, "open_review_items"):
             claim = selectors.with_api_columns(Claim.objects.all()).get(pk=claim.pk)
+        selectors.attach_api_related([claim])
         data = self.get_serializer(claim).data
         tag = selectors.claim_etag(claim.pk, claim.version, claim.open_review_items)
         headers = {"ETag": tag}
@@ -183,9 +197,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 {"as_of": ["Give an ISO 8601 date and time, e.g. 2025-06-30T00:00:00Z."]}
             )
         claim = claim_as_of(pk, when)
-        if claim is None or not selectors.historical_state_visible_to(
-            self.request.user, claim.state
-        ):
+        if claim is None or not selectors.state_visible_to(self.request.user, claim.state):
             raise Http404
         return Response(self.get_serializer(claim).data)
 
