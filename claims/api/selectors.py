@@ -50,6 +50,13 @@ def open_review_items_count() -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
+API_COLUMNS = (
+    "id", "statement", "claimant__id", "claimant__name", "topic__id", "topic__slug",
+    "claimed_on", "quantity", "quantity_unit", "state", "assessment", "assessment_note",
+    "priority", "review_by", "created_at", "updated_at", "version",
+)  # fmt: skip
+
+
 def claims_for_api(user) -> QuerySet:
     """The claims `user` may see, with the columns their JSON shows."""
     return with_api_columns(claims_visible_to(user))
@@ -58,8 +65,10 @@ def claims_for_api(user) -> QuerySet:
 def with_api_columns(queryset: QuerySet) -> QuerySet:
     """Claims with their claimant, topic and open review-item count, in the same query. The
     lists they carry come from `attach_api_related`, after pagination."""
-    return queryset.select_related("claimant", "topic").annotate(
-        open_review_items=open_review_items_count()
+    return (
+        queryset.select_related("claimant", "topic")
+        .only(*API_COLUMNS)
+        .annotate(open_review_items=open_review_items_count())
     )
 
 
