@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from claims.models import Claim, ClaimRelation, Evidence, Source
 
-from .selectors import _review_item_model, attach_api_related
+from .selectors import attach_api_related, review_item_model
 
 _TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 _SKIP = {"id", "version", "updated_at"}
@@ -91,9 +91,9 @@ def claim_as_of(pk: int, when: dt.datetime) -> Claim | None:
     sources = Source.objects.in_bulk({e.source_id for e in evidence})
     missing = Source(url="", title="(deleted source)")
     relations = ClaimRelation.history.as_of(when).filter(Q(from_claim_id=pk) | Q(to_claim_id=pk))
-    active = _review_item_model.ACTIVE_STATES
+    active = review_item_model.ACTIVE_STATES
     claim.open_review_items = (
-        _review_item_model.history.as_of(when).filter(claim_id=pk, state__in=active).count()
+        review_item_model.history.as_of(when).filter(claim_id=pk, state__in=active).count()
     )
     # Scenario and follow-up links are today's (see the docstring).
     current = attach_api_related(list(Claim.objects.filter(pk=pk)))

@@ -15,7 +15,7 @@ from .permissions import can_see_drafts
 
 # Scenarios, follow-ups and review items belong to the tracker app, which knows claims and not
 # the other way round: reach them through the reverse relations instead of importing them.
-_review_item_model = Claim._meta.get_field("review_items").related_model
+review_item_model = Claim._meta.get_field("review_items").related_model
 
 
 def claims_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -39,9 +39,9 @@ def state_visible_to(user, state: str) -> bool:
 
 
 def open_review_items_count() -> Coalesce:
-    active = _review_item_model.ACTIVE_STATES
+    active = review_item_model.ACTIVE_STATES
     counts = (
-        _review_item_model.objects.filter(claim=OuterRef("pk"), state__in=active)
+        review_item_model.objects.filter(claim=OuterRef("pk"), state__in=active)
         .order_by()
         .values("claim")
         .annotate(n=Count("pk"))
@@ -125,8 +125,8 @@ def claim_etag_parts(user, pk: int) -> tuple[int, int] | None:
     building the equivalent ORM query costs more than running it."""
     if not 0 < pk < 2**63:
         return None  # not an id the database can hold
-    items = _review_item_model._meta.db_table
-    active = tuple(str(s) for s in _review_item_model.ACTIVE_STATES)
+    items = review_item_model._meta.db_table
+    active = tuple(str(s) for s in review_item_model.ACTIVE_STATES)
     placeholders = ", ".join(["%s"] * len(active))
     with connection.cursor() as cursor:
         cursor.execute(

@@ -1,0 +1,78 @@
+"""Two writers holding the same ETag: exactly one wins, the other gets 412. Real PostgreSQL row
+locks, real threads, each with its own connection, so the rows must be committed. The test
+removes what it made instead of using a transactional test, whose flush would also wipe the roles
+that a data migration created (and, with --reuse-db, leave them missing for the next run)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from claims.models import Actor, Claim, Topic
+from tests.factories import ClaimFactory, UserFactory
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def committed_claim(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        claim = ClaimFactory()
+        user = UserFactory(username="concurrent-writer", is_superuser=True)
+        claim.refresh_from_db()
+        try:
+            yield claim, user
+        finally:
+            Claim.history.filter(id=claim.pk).delete()
+            Claim.objects.filter(pk=claim.pk).delete()
+            Actor.objects.filter(pk=claim.claimant_id).delete()
+            Topic.objects.filter(pk=claim.topic_id).delete()
+            user.delete()
+
+
+def _race(claim, user, bodies, path_suffix="", method="patch"):
+    tag = f'W/"claim-{claim.pk}-v{claim.version}-r0"'
+    barrier = threading.Barrier(len(bodies))
+    statuses = []
+
+    def write(body):
+        client = APIClient()
+        client.force_authenticate(user)
+        try:
+            barrier.wait()
+            response = getattr(client, method)(
+                f"/api/v1/claims/{claim.pk}/{path_suffix}", body, format="json", HTTP_IF_MATCH=tag
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(body,)) for body in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(statuses)
+
+
+def test_two_patches_with_the_same_tag_one_wins_one_gets_412(committed_claim):
+    claim, user = committed_claim
+    statuses = _race(claim, user, [{"assessment_note": "A"}, {"assessment_note": "B"}])
+    assert statuses == [200, 412]
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.assessment_note in {"A", "B"}
+    assert stored.version == claim.version + 1
+
+
+def test_two_transitions_with_the_same_tag_one_wins_one_gets_412(committed_claim):
+    claim, user = committed_claim
+    statuses = _race(
+        claim,
+        user,
+        [{"to": "pending_review"}, {"to": "archived", "reason": "duplicate"}],
+        path_suffix="transition/",
+        method="post",
+    )
+    assert statuses == [200, 412]
+    assert Claim.objects.get(pk=claim.pk).state in {"pending_review", "archived"}
