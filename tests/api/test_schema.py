@@ -64,6 +64,11 @@ def test_swagger_ui_is_served_without_a_cdn(client, db):
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+    from django.contrib.staticfiles import finders
+
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f"/static/drf_spectacular_sidecar/swagger-ui-dist/{asset}" in html
+        assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{asset}"), asset
 
 
 @pytest.fixture
