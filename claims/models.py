@@ -209,6 +209,7 @@ class Claim(models.Model):
         URGENT = "urgent", "Urgent"
 
     State = State
+    CREATOR_FIELD = "created_by"
     # Edits to these on published work send it back for review.
     MATERIAL_FIELDS = ("statement", "claimant_id", "quantity", "quantity_unit")
 
@@ -352,6 +353,8 @@ class Evidence(models.Model):
 
     history = HistoricalRecords()
 
+    CREATOR_FIELD = "added_by"
+
     class Meta:
         verbose_name_plural = "evidence"
         ordering = ["added_at", "id"]
@@ -394,6 +397,8 @@ class ClaimRelation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+
+    CREATOR_FIELD = "created_by"
 
     class Meta:
         ordering = ["id"]

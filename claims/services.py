@@ -3,10 +3,10 @@
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .models import Claim, Evidence, Source
-from .source_urls import normalize_url
+from .source_urls import normalize_url, validate_http_url
 from .workflow import (
     Transition,
     TransitionBlocked,
@@ -124,15 +124,21 @@ def evidence_add(
 
 
 def source_get_or_create(
-    *, url: str, by: AbstractBaseUser | None = None, **fields
+    *, url: str, by: AbstractBaseUser | None = None, **fields: Any
 ) -> tuple[Source, bool]:
-    """The stored source for this address (after normalisation), or a new one."""
-    probe = Source(url=url, **fields)
-    probe.clean_fields(exclude=["url"] if not url else None)
+    """The stored source for this address (after normalisation), or a new one. A malformed or
+    non-web address raises ValidationError."""
+    validate_http_url(url)
     existing = Source.objects.filter(url=normalize_url(url)).first()
     if existing:
         return existing, False
-    probe.full_clean()
-    probe._history_user = by
-    probe.save()
-    return probe, True
+    source = Source(url=url, **fields)
+    source.full_clean()
+    source._history_user = by
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError:
+        # Someone stored the same address a moment ago: theirs is the one.
+        return Source.objects.get(url=normalize_url(url)), False
+    return source, True
