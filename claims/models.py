@@ -294,7 +294,7 @@ class Claim(models.Model):
                 if update_fields is not None:
                     kwargs["update_fields"].add("state")
         super().save(*args, **kwargs)
-        self._loaded = {f: getattr(self, f) for f in self.MATERIAL_FIELDS}
+        self._loaded = self._material_values()
 
     def get_absolute_url(self) -> str:
         return reverse("admin:claims_claim_change", args=[self.pk])
@@ -302,10 +302,16 @@ class Claim(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded = {
-            f: getattr(instance, f) for f in cls.MATERIAL_FIELDS if f in instance.__dict__
-        }
+        instance._loaded = instance._material_values()
         return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded = self._material_values()
+
+    def _material_values(self) -> dict:
+        # Deferred fields are left out: they were not loaded, so they cannot have been edited.
+        return {f: getattr(self, f) for f in self.MATERIAL_FIELDS if f in self.__dict__}
 
     def changed_material_fields(self) -> list[str]:
         loaded = getattr(self, "_loaded", None)

@@ -150,7 +150,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     list_filter = ("state", OverdueFollowUpFilter, ("scenario", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "description")
     autocomplete_fields = ("scenario", "claims", "responsible", "source", "depends_on")
-    readonly_fields = ("state", "met_on", "created_at", "updated_at")
+    readonly_fields = ("state", "met_on", "delivered", "created_at", "updated_at")
     date_hierarchy = "due_at"
     inlines = [ProgressInline, FollowUpReviewInline]
     actions = [

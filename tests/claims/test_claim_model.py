@@ -78,3 +78,16 @@ def test_every_change_is_in_history_with_user_and_reason(editor):
     record = claim.history.latest()
     assert (record.history_user, record.history_change_reason) == (editor, "source checked")
     assert claim.history.count() == 2
+
+
+def test_a_refreshed_claim_does_not_mistake_someone_elses_edit_for_its_own(editor):
+    claim = PublishableClaimFactory(state=State.PUBLISHED, statement="Before")
+    claim.refresh_from_db()
+    Claim.objects.filter(pk=claim.pk).update(statement="Changed elsewhere")
+
+    claim.refresh_from_db()
+    claim.assessment_note = "note only"
+    claim.save()
+
+    claim.refresh_from_db()
+    assert claim.state == State.PUBLISHED
