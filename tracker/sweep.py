@@ -232,11 +232,11 @@ def _open_deadline_items(*, follow_up_ids: list[int], run_id: int, now: dt.datet
     link_where, link_params = ids_condition("l.followup_id", follow_up_ids)
     guard = f" AND {_live_item_absent(claim='NULL', follow_up='f.id', reason_param='%s')}"
     select_sql = (
-        f"SELECT CAST(NULL AS bigint), f.id, %s, %s, '', %s, %s "
+        f"SELECT CAST(NULL AS bigint), f.id, %s, %s, '', %s, CAST(%s AS bigint) "
         f"FROM {qn(FollowUp._meta.db_table)} f WHERE {fu_where}"
         + (guard if _guard_nulls() else "")
         + " UNION ALL "
-        f"SELECT l.claim_id, l.followup_id, %s, %s, '', %s, %s "
+        f"SELECT l.claim_id, l.followup_id, %s, %s, '', %s, CAST(%s AS bigint) "
         f"FROM {qn(through._meta.db_table)} l "
         f"JOIN {qn(Claim._meta.db_table)} c ON c.id = l.claim_id "
         f"WHERE {link_where} AND c.state <> %s"
@@ -255,7 +255,7 @@ def _open_review_due_items(*, claim_ids: list[int], run_id: int, now: dt.datetim
     where, where_params = ids_condition("c.id", claim_ids)
     guard = f" AND {_live_item_absent(claim='c.id', follow_up='NULL', reason_param='%s')}"
     select_sql = (
-        f"SELECT c.id, CAST(NULL AS bigint), %s, %s, '', %s, %s "
+        f"SELECT c.id, CAST(NULL AS bigint), %s, %s, '', %s, CAST(%s AS bigint) "
         f"FROM {qn(Claim._meta.db_table)} c WHERE {where}" + (guard if _guard_nulls() else "")
     )
     params = [reason, ReviewItem.State.OPEN, db_datetime(now), run_id, *where_params]

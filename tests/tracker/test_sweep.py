@@ -15,6 +15,8 @@ from tracker.models import FollowUp, ReviewItem, SweepRun
 from tracker.services import follow_up_set_state
 from tracker.sweep import sweep_deadlines
 
+from .sweep_support import crash_after_first_batch
+
 DUE = dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=dt.UTC)
 SECOND = dt.timedelta(seconds=1)
 
@@ -54,7 +56,7 @@ def test_nothing_is_flagged_a_second_before_the_deadline(talks):
 
 
 def test_a_second_after_the_deadline_the_follow_up_is_overdue_and_its_claims_flagged(talks):
-    follow_up, published, draft, archived = talks
+    follow_up, published, draft, _archived = talks  # archived: no item, nothing to review
     version = published.version
 
     with time_machine.travel(DUE + SECOND, tick=False):
@@ -241,8 +243,6 @@ def test_small_batches_flag_everything_exactly_once():
 
 
 def test_a_sweep_that_fails_after_its_first_batch_is_finished_by_the_next(monkeypatch):
-    from tests.tracker.crash import crash_after_first_batch
-
     for i in range(5):
         FollowUpFactory(due_at=DUE - dt.timedelta(hours=i)).claims.add(published_claim())
 
