@@ -20,6 +20,7 @@ from tracker.models import FollowUp, SweepRun
 from tracker.services import follow_up_set_state
 
 DUE = dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=dt.UTC)
+UNREACHABLE = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture
@@ -33,7 +34,9 @@ def broker_unreachable(monkeypatch):
         app.amqp._producer_pool = None
 
     reset_pools()
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    # Celery reads CELERY_BROKER_URL from the environment ahead of its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", UNREACHABLE)
+    monkeypatch.setattr(app.conf, "broker_url", UNREACHABLE)
     yield
     monkeypatch.undo()
     reset_pools()
