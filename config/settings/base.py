@@ -97,6 +97,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "out"),
         "data_folder_out": str(VAR_DIR / "celery" / "out"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Exchange tables (worker control, beat); kombu's default is ./control.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem://")
