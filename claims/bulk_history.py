@@ -52,9 +52,15 @@ def write_history(
         if not ids:
             return []
         # A per-row reason is joined from an inline table: still one statement per batch.
-        prefix = "WITH r(pk, reason) AS (VALUES {}) ".format(", ".join(["(%s, %s)"] * len(ids)))
-        for pk_ in ids:
-            params += [pk_, reason[pk_]]
+        if connection.vendor == "postgresql":
+            # Two array parameters: the statement text stays small whatever the batch size.
+            prefix = "WITH r(pk, reason) AS (SELECT * FROM unnest(%s::bigint[], %s::text[])) "
+            params += [list(ids), [reason[pk_] for pk_ in ids]]
+        else:
+            values = ", ".join(["(%s, %s)"] * len(ids))
+            prefix = f"WITH r(pk, reason) AS (VALUES {values}) "
+            for pk_ in ids:
+                params += [pk_, reason[pk_]]
         join = f" JOIN r ON r.pk = {pk}"
         reason_sql = "r.reason"
     else:
