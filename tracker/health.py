@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import SweepRun
 
@@ -21,7 +21,7 @@ STALE_AFTER_INTERVALS = 3
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     interval = settings.SWEEP_INTERVAL_SECONDS
     body = {

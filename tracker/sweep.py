@@ -18,7 +18,7 @@ they are never flagged before then.
 """
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -61,7 +61,6 @@ class _Batch:
     claims_reopened: int = 0
     items_opened: int = 0
     claimed: int = 0
-    claim_ids: list[int] = field(default_factory=list)
 
 
 def sweep_deadlines(
