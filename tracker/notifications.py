@@ -29,8 +29,10 @@ def notify_sweep_run(*, sweep_run_id: int) -> int:
     if not by_reason:
         return 0
     sections: dict[int, list[str]] = defaultdict(list)
+    subjects: dict[int, str] = {}
     users = {}
     User = get_user_model()
+    when = f"{run.as_of:%Y-%m-%d %H:%M}"
 
     flagged = Claim.objects.filter(review_items__sweep_run=run).distinct()
     for assignee in User.objects.filter(
@@ -44,21 +46,21 @@ def notify_sweep_run(*, sweep_run_id: int) -> int:
         if total > MAX_LINES:
             lines.append(f"… and {total - MAX_LINES} more.")
         sections[assignee.pk].append("\n".join(lines))
+        subjects[assignee.pk] = f"[Claimtracker] {total} of your claim(s) need review ({when})"
 
     summary = _summary(run, by_reason, items)
-    for reviewer in User.objects.filter(groups__name=REVIEWERS_GROUP, is_active=True).exclude(
-        email=""
-    ):
+    reviewers = User.objects.filter(groups__name=REVIEWERS_GROUP, is_active=True)
+    for reviewer in reviewers.exclude(email=""):
         users[reviewer.pk] = reviewer
         sections[reviewer.pk].append(summary)
+        # A reviewer who is also an assignee gets the broader subject; the body has both parts.
+        subjects[reviewer.pk] = (
+            f"[Claimtracker] {sum(by_reason.values())} new review item(s) from the sweep of {when}"
+        )
 
-    subject = (
-        f"[Claimtracker] {sum(by_reason.values())} new review item(s) "
-        f"from the sweep of {run.as_of:%Y-%m-%d %H:%M}"
-    )
     messages = [
         EmailMessage(
-            subject=subject,
+            subject=subjects[pk],
             body=f"Hello {users[pk].get_username()},\n\n" + "\n\n".join(parts) + "\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[users[pk].email],
