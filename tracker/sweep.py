@@ -18,9 +18,11 @@ they are never flagged before then.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -34,7 +36,8 @@ from .models import FollowUp, ReviewItem, SweepRun
 from .services import FOLLOW_UP_MOVES
 
 # The sweep moves follow-ups along the services' table of allowed moves, never around it.
-assert FollowUp.State.OVERDUE in FOLLOW_UP_MOVES[FollowUp.State.OPEN]
+if FollowUp.State.OVERDUE not in FOLLOW_UP_MOVES[FollowUp.State.OPEN]:
+    raise ImproperlyConfigured("tracker.services no longer allows open → overdue")
 
 ITEM_HISTORY_REASON = "opened by the deadline sweep"
 OVERDUE_REASON = "overdue: deadline passed"
@@ -92,7 +95,24 @@ def sweep_deadlines(
         )
         raise
     SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    _prune_idle_runs()
     return result
+
+
+def _prune_idle_runs(limit: int = 1000) -> int:
+    """Forget runs that found nothing to do once they are SWEEP_RUN_RETENTION_DAYS old: at one
+    run a minute they would otherwise pile up. Runs that changed something, or failed, stay."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.SWEEP_RUN_RETENTION_DAYS)
+    idle = SweepRun.objects.filter(
+        finished_at__lt=cutoff,
+        error="",
+        follow_ups_flagged=0,
+        claims_reopened=0,
+        items_opened=0,
+    ).order_by("started_at")
+    oldest = list(idle.values_list("pk", flat=True)[:limit])
+    deleted, _ = SweepRun.objects.filter(pk__in=oldest).delete()
+    return deleted
 
 
 @transaction.atomic
@@ -265,44 +285,45 @@ def _open_review_due_items(*, claim_ids: list[int], run_id: int, now: dt.datetim
 
 @dataclass
 class SweepPreview:
+    """What a sweep as of `now` would flag, without changing anything: the same selections the
+    sweep makes. `lines()` streams one line per row (safe on large tables) and counts as it
+    goes, so the totals are complete once the lines are consumed."""
+
+    now: dt.datetime
     follow_ups: int = 0
-    claims_reopened: int = 0
+    published_claim_links: int = 0
     claims_review_due: int = 0
 
-
-def preview_lines(*, now: dt.datetime):
-    """What a sweep at `now` would flag, one line at a time, without changing anything: the
-    same selections the sweep uses. Streams, so it is safe on large tables. The last value
-    yielded is a SweepPreview with the totals."""
-    totals = SweepPreview()
-    follow_ups = (
-        FollowUp.objects.open()
-        .past_due(at=now)
-        .order_by("due_at", "id")
-        .only("id", "title", "due_at")
-        .prefetch_related(
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.filter(state=State.PUBLISHED).order_by("pk").only("id"),
-                to_attr="published_claims",
+    def lines(self) -> Iterator[str]:
+        follow_ups = (
+            FollowUp.objects.open()
+            .past_due(at=self.now)
+            .order_by("due_at", "id")
+            .only("id", "title", "due_at")
+            .prefetch_related(
+                Prefetch(
+                    "claims",
+                    queryset=Claim.objects.filter(state=State.PUBLISHED).order_by("pk").only("id"),
+                    to_attr="published_claims",
+                )
             )
         )
-    )
-    for follow_up in follow_ups.iterator(chunk_size=2000):
-        totals.follow_ups += 1
-        published = [claim.pk for claim in follow_up.published_claims]
-        totals.claims_reopened += len(published)
-        moves = (
-            f"; claims back to review: {', '.join(f'#{pk}' for pk in published)}"
-            if published
-            else ""
-        )
-        yield (
-            f"follow-up #{follow_up.pk} “{follow_up}” due "
-            f"{timezone.localtime(follow_up.due_at):%Y-%m-%d %H:%M} → overdue{moves}"
-        )
-    claims = Claim.objects.review_due(on=timezone.localdate(now)).order_by("pk")
-    for claim in claims.only("id", "statement", "review_by").iterator(chunk_size=2000):
-        totals.claims_review_due += 1
-        yield f"claim #{claim.pk} “{claim}” review by {claim.review_by:%Y-%m-%d} → pending_review"
-    yield totals
+        for follow_up in follow_ups.iterator(chunk_size=2000):
+            self.follow_ups += 1
+            published = [claim.pk for claim in follow_up.published_claims]
+            self.published_claim_links += len(published)
+            moves = (
+                f"; claims back to review: {', '.join(f'#{pk}' for pk in published)}"
+                if published
+                else ""
+            )
+            yield (
+                f"follow-up #{follow_up.pk} “{follow_up}” due "
+                f"{timezone.localtime(follow_up.due_at):%Y-%m-%d %H:%M} → overdue{moves}"
+            )
+        claims = Claim.objects.review_due(on=timezone.localdate(self.now)).order_by("pk")
+        for claim in claims.only("id", "statement", "review_by").iterator(chunk_size=2000):
+            self.claims_review_due += 1
+            yield (
+                f"claim #{claim.pk} “{claim}” review by {claim.review_by:%Y-%m-%d} → pending_review"
+            )

@@ -115,6 +115,14 @@ CELERY_RESULT_BACKEND = None
 SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=60)
 # Rows per batch: each batch is one transaction, so this bounds memory and lock time.
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
+# Runs that found nothing are deleted after this many days; runs that changed something stay.
+SWEEP_RUN_RETENTION_DAYS = env.int("SWEEP_RUN_RETENTION_DAYS", default=7)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # `make run` puts the web server and a Celery worker on one SQLite file: each transaction
+    # takes the write lock up front and waits for it, instead of failing when both write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 # Defined in code so every deployment runs the same schedule; exactly one beat per deployment.
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {

@@ -294,3 +294,17 @@ def test_a_sweep_that_opened_nothing_sends_nothing(reviewer):
 
     assert notify_sweep_run(sweep_run_id=result.run_id) == 0
     assert mail.outbox == []
+
+
+def test_idle_runs_are_forgotten_after_the_retention_period_and_busy_ones_kept(settings):
+    settings.SWEEP_RUN_RETENTION_DAYS = 7
+    old = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    idle = SweepRun.objects.create(started_at=old, finished_at=old, as_of=old)
+    busy = SweepRun.objects.create(started_at=old, finished_at=old, as_of=old, items_opened=3)
+    failed = SweepRun.objects.create(started_at=old, finished_at=old, as_of=old, error="boom")
+
+    with time_machine.travel(old + dt.timedelta(days=8), tick=False):
+        sweep_deadlines()
+
+    assert not SweepRun.objects.filter(pk=idle.pk).exists()
+    assert SweepRun.objects.filter(pk__in=[busy.pk, failed.pk]).count() == 2

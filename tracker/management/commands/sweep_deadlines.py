@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tracker.notifications import notify_sweep_run
-from tracker.sweep import SweepPreview, preview_lines, sweep_deadlines
+from tracker.sweep import SweepPreview, sweep_deadlines
 
 
 def _parse_now(value: str) -> dt.datetime:
@@ -35,16 +35,15 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run, now, batch_size, **options):
         as_of = _parse_now(now) if now else timezone.now()
         if dry_run:
-            for line in preview_lines(now=as_of):
-                if isinstance(line, SweepPreview):
-                    self.stdout.write(
-                        f"Dry run as of {as_of.isoformat()}: {line.follow_ups} follow-up(s) "
-                        f"would become overdue ({line.claims_reopened} published claim link(s) "
-                        f"sent back to review), {line.claims_review_due} claim(s) due for "
-                        "review. Nothing was changed."
-                    )
-                else:
-                    self.stdout.write(line)
+            preview = SweepPreview(now=as_of)
+            for line in preview.lines():
+                self.stdout.write(line)
+            self.stdout.write(
+                f"Dry run as of {as_of.isoformat()}: {preview.follow_ups} follow-up(s) would "
+                f"become overdue ({preview.published_claim_links} published claim link(s) sent "
+                f"back to review), {preview.claims_review_due} claim(s) due for review. "
+                "Nothing was changed."
+            )
             return
         result = sweep_deadlines(now=as_of, batch_size=batch_size)
         sent = notify_sweep_run(sweep_run_id=result.run_id) if result.items_opened else 0
