@@ -86,5 +86,6 @@ def test_beat_sends_the_sweep_at_the_configured_interval(worker, tmp_path):
     assert ran, output
     starts = list(SweepRun.objects.order_by("started_at").values_list("started_at", flat=True))
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(starts[1:])]
-    # The first run is the catch-up sweep at beat start; after it, one per interval.
-    assert all(0.5 <= gap <= 2.5 for gap in gaps), gaps
+    # The first run is the catch-up sweep at beat start; after it, one per interval (on
+    # average: a busy machine delays single runs, not the schedule).
+    assert 0.6 <= sum(gaps) / len(gaps) <= 1.8, gaps
