@@ -56,4 +56,4 @@ clean:
 N ?= 200000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ct_bench_sweep
 bench-sweep: install
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/sweep.py --n $(N)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/sweep.py --n $(N) $(BENCH_ARGS)
