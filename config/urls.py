@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import path
 
+from tracker.health import healthz
+
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker"
 admin.site.index_title = "Claims, scenarios and follow-ups"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
