@@ -117,3 +117,15 @@ CLAIMTRACKER_ORGANISATION_URL = env.str("CLAIMTRACKER_ORGANISATION_URL", default
 
 # SQLite has no NULLS NOT DISTINCT; the constraint still holds on PostgreSQL, where it matters.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
+
+# --- Reviewers' queue ----------------------------------------------------------------------
+# How long a reviewer holds a taken item before it goes back to the queue, and how often the
+# periodic task looks for leases that ran out.
+REVIEW_LEASE_MINUTES = env.int("REVIEW_LEASE_MINUTES", default=30)
+REVIEW_LEASE_EXPIRY_SECONDS = env.int("REVIEW_LEASE_EXPIRY_SECONDS", default=60)
+# A separate statement so it merges with (and never replaces) any other beat entries above.
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["expire-review-leases"] = {
+    "task": "tracker.expire_review_leases",
+    "schedule": REVIEW_LEASE_EXPIRY_SECONDS,
+}
