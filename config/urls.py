@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker"
@@ -7,4 +7,5 @@ admin.site.index_title = "Claims, scenarios and follow-ups"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("review/", include("tracker.urls")),
 ]
