@@ -86,6 +86,7 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args, item: ReviewItem, evidence: list[Evidence] = (), **kwargs):
         self.item = item
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if item.claim_id:
             claim = item.claim

@@ -103,13 +103,16 @@ def item_history(item: ReviewItem) -> list:
 
 
 TIMELINE_LANES = ("met", "missed", "overdue", "upcoming")
+# The SVG is 600 units wide, about its size on a laptop, so its text stays legible; lane
+# labels sit left of the plot.
+TIMELINE_LEFT, TIMELINE_RIGHT = 110, 585
 
 
 @dataclass
 class Deadline:
     follow_up: FollowUp
     status: str  # one of TIMELINE_LANES
-    x: float = 0.0  # position on the timeline, 0..1000
+    x: float = 0.0  # position on the timeline, in SVG units (see TIMELINE_LEFT/RIGHT)
 
     @property
     def y(self) -> int:
@@ -167,7 +170,8 @@ def deadline_timeline(*, topic: str | None = None, limit: int = 200) -> Timeline
     span = (end - start).total_seconds()
 
     def x(moment: dt.datetime) -> float:
-        return round(20 + 960 * (moment - start).total_seconds() / span, 1)
+        fraction = (moment - start).total_seconds() / span
+        return round(TIMELINE_LEFT + (TIMELINE_RIGHT - TIMELINE_LEFT) * fraction, 1)
 
     for deadline in deadlines:
         deadline.x = x(deadline.follow_up.due_at)
