@@ -26,6 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from claims.models import Claim, Evidence
@@ -246,6 +247,10 @@ def lost_leases(user: AbstractBaseUser, *, since: dt.datetime) -> QuerySet:
 # --- Moves -------------------------------------------------------------------------------------
 
 
+# How many of the most urgent candidates take_next reads before locking one; see take_next.
+TAKE_WINDOW = 100
+
+
 def take_next(*, by: AbstractBaseUser, now: dt.datetime | None = None) -> ReviewItem | None:
     """Hold the most urgent item `by` may take, on a fresh lease, and move its claim to
     in_review. Returns None when nothing is waiting (the API answers 204). Concurrent callers
@@ -253,10 +258,16 @@ def take_next(*, by: AbstractBaseUser, now: dt.datetime | None = None) -> Review
     _require_reviewer(by)
     now = now or timezone.now()
     with transaction.atomic():
-        candidates = queue_order(available_to(by, now=now), for_user=by)
-        # The ordering joins claim and follow-up through outer joins: lock the item row only.
-        candidates = candidates.select_for_update(skip_locked=_skip_locked(), of=_of_self())
-        item = candidates.first()
+        ordered = queue_order(available_to(by, now=now), for_user=by)
+        # Two steps, because PostgreSQL sorts every candidate row in full when a locking clause
+        # sits between ORDER BY and LIMIT. First the most urgent ids, read without locks (a
+        # top-N sort of narrow rows); then lock the first of those still free. Only rows other
+        # takers hold at this instant are skipped, so a window wider than the number of
+        # concurrent takers almost never runs dry; if it does, the full query decides.
+        window = list(ordered.values_list("pk", flat=True)[:TAKE_WINDOW])
+        item = _first_free(_in_order(available_to(by, now=now), window)) if window else None
+        if item is None and len(window) == TAKE_WINDOW:
+            item = _first_free(ordered)
         if item is None:
             return None
         if item.state == Item.CLAIMED:
@@ -416,6 +427,23 @@ def assign_items(
 def _skip_locked() -> bool:
     # SQLite has no row locks; Django refuses skip_locked there rather than ignoring it.
     return connection.features.has_select_for_update_skip_locked
+
+
+def _in_order(qs: QuerySet[ReviewItem], ids: list[int]) -> QuerySet[ReviewItem]:
+    """Rows of `ids` in the order given, without the joins the urgency order needs."""
+    qs = qs.filter(pk__in=ids)
+    if connection.vendor == "postgresql":
+        table = ReviewItem._meta.db_table
+        return qs.order_by(RawSQL(f'array_position(%s::bigint[], "{table}"."id")', (ids,)))
+    position = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField()
+    )
+    return qs.order_by(position)
+
+
+def _first_free(qs: QuerySet[ReviewItem]) -> ReviewItem | None:
+    # The ordering joins claim and follow-up through outer joins: lock the item row only.
+    return qs.select_for_update(skip_locked=_skip_locked(), of=_of_self()).first()
 
 
 def _of_self() -> tuple[str, ...]:
