@@ -68,7 +68,13 @@ def run_in_threads(workers: list, target) -> list:
     return results
 
 
-def test_twenty_concurrent_takers_drain_500_items_each_exactly_once():
+@pytest.mark.parametrize(
+    "window",
+    [queue.TAKE_WINDOW, 1],
+    ids=["default-window", "window-1-forces-the-full-locking-query"],
+)
+def test_twenty_concurrent_takers_drain_500_items_each_exactly_once(monkeypatch, window):
+    monkeypatch.setattr(queue, "TAKE_WINDOW", window)
     item_ids = make_pending_items(500)
     reviewers = make_reviewers(20)
 
