@@ -526,3 +526,15 @@ def test_reserved_items_come_first_for_their_reviewer(reviewer, superuser):
 def test_assign_only_to_reviewers(reviewer, editor):
     with pytest.raises(queue.NotAReviewer):
         queue.assign_items(items=[pending_item()], to=editor, by=reviewer)
+
+
+def test_lease_expiry_is_on_the_beat_schedule_at_the_configured_interval(settings):
+    from config.celery_app import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["expire-review-leases"]
+    assert entry == {
+        "task": "tracker.expire_review_leases",
+        "schedule": settings.REVIEW_LEASE_EXPIRY_SECONDS,
+    }
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
