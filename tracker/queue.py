@@ -46,6 +46,9 @@ Item = ReviewItem.State
 # The history reason the expiry writes; the page finds lost leases by it.
 LEASE_EXPIRED_REASON = "lease expired"
 ITEM_PERMISSION = "tracker.change_reviewitem"
+# Bulk assignment is for admins and lead reviewers. No group has this permission yet, so today
+# only superusers assign; a lead-reviewer role gets it by adding the permission to ReviewItem.
+ASSIGN_PERMISSION = "tracker.assign_reviewitem"
 
 
 # --- Errors ------------------------------------------------------------------------------------
@@ -60,8 +63,8 @@ class QueueError(Exception):
 class NotAReviewer(QueueError):
     http_status = 403
 
-    def __init__(self, user: AbstractBaseUser | None = None):
-        super().__init__("Only reviewers can work the review queue.")
+    def __init__(self, message: str = "Only reviewers can work the review queue."):
+        super().__init__(message)
 
 
 class ItemClaimedByOther(QueueError):
@@ -402,10 +405,12 @@ def assign_items(
 ) -> dict[str, int]:
     """Reserve open items for reviewer `to` (they come first in that reviewer's Take next, and
     nobody else can take them). Items another reviewer holds on a live lease, and closed items,
-    are left alone. Returns counts: {"assigned": n, "skipped": m}."""
-    _require_reviewer(by)
+    are left alone. Only admins (superusers) and holders of ASSIGN_PERMISSION may assign.
+    Returns counts: {"assigned": n, "skipped": m}."""
+    if not (by.is_active and by.has_perm(ASSIGN_PERMISSION)):
+        raise NotAReviewer("Only admins and lead reviewers can assign review items.")
     if not is_reviewer(to):
-        raise NotAReviewer(to)
+        raise NotAReviewer(f"{to.get_username()} is not a reviewer.")
     now = timezone.now()
     ids = [i.pk for i in items]
     assigned = 0
@@ -453,7 +458,7 @@ def _of_self() -> tuple[str, ...]:
 
 def _require_reviewer(user: AbstractBaseUser | None) -> None:
     if not is_reviewer(user):
-        raise NotAReviewer(user)
+        raise NotAReviewer()
 
 
 def _lock(item: ReviewItem) -> ReviewItem:

@@ -523,9 +523,14 @@ def test_reserved_items_come_first_for_their_reviewer(reviewer, superuser):
     assert [queue.take_next(by=reviewer).pk for _ in range(2)] == [low.pk, urgent.pk]
 
 
-def test_assign_only_to_reviewers(reviewer, editor):
+def test_assign_only_to_reviewers(reviewer, editor, superuser):
     with pytest.raises(queue.NotAReviewer):
-        queue.assign_items(items=[pending_item()], to=editor, by=reviewer)
+        queue.assign_items(items=[pending_item()], to=editor, by=superuser)
+
+
+def test_only_admins_assign_items(reviewer, other_reviewer):
+    with pytest.raises(queue.NotAReviewer):
+        queue.assign_items(items=[pending_item()], to=other_reviewer, by=reviewer)
 
 
 def test_lease_expiry_is_on_the_beat_schedule_at_the_configured_interval(settings):

@@ -241,3 +241,28 @@ def test_a_follow_up_item_is_resolved_with_its_outcome(reviewer_client, reviewer
     )
     follow_up.refresh_from_db()
     assert (follow_up.state, follow_up.met_on) == ("met", dt.date(2025, 6, 28))
+
+
+def test_the_item_page_costs_the_same_queries_however_much_surrounds_the_claim(
+    reviewer_client, reviewer
+):
+    item = queue.take(item=pending_item(), by=reviewer)
+    claim = item.claim
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert reviewer_client.get(reverse("review:item", args=[item.pk])).status_code == 200
+        return len(ctx)
+
+    def add_surroundings():
+        EvidenceFactory(claim=claim)
+        ClaimRelationFactory(from_claim=claim)
+        ClaimRelationFactory(to_claim=claim)
+        ScenarioFactory().claims.add(claim)
+        FollowUpFactory().claims.add(claim)
+
+    add_surroundings()
+    few = queries()
+    for _ in range(5):
+        add_surroundings()
+    assert queries() == few
