@@ -54,6 +54,25 @@ def waiting_items(user: AbstractBaseUser, *, limit: int = 25) -> list[ReviewItem
     return list(_item_columns(qs)[:limit])
 
 
+def queue_items(
+    *,
+    user: AbstractBaseUser,
+    reason: str | None = None,
+    mine: bool = False,
+    topic: str | None = None,
+) -> QuerySet[ReviewItem]:
+    """Open and claimed items in queue order, for lists (the API's GET review-queue/): filter by
+    reason, by assignee (`mine`: held by or reserved for `user`) and by the claim's topic slug."""
+    qs = ReviewItem.objects.active()
+    if reason:
+        qs = qs.filter(reason=reason)
+    if mine:
+        qs = qs.filter(assignee_id=user.pk)
+    if topic:
+        qs = qs.filter(claim__topic__slug=topic)
+    return _item_columns(queue.queue_order(qs, for_user=user))
+
+
 def item_detail(pk: int) -> ReviewItem:
     return ReviewItem.objects.select_related(
         "claim__claimant", "claim__topic", "claim__assignee", "follow_up", "assignee"

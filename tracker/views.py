@@ -156,16 +156,18 @@ def item_release(request: HttpRequest, pk: int) -> HttpResponse:
 def item_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_item(pk)
     form = DismissForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             queue.dismiss(item=item, by=request.user, reason=form.cleaned_data["reason"])
         except REFUSALS as exc:
             form.add_error(None, str(exc))
+            status = getattr(exc, "http_status", 409)
         else:
             messages.success(request, f"Item #{pk} dismissed.")
             return redirect("review:queue")
     context = _item_context(request, item, dismiss_form=form)
-    return render(request, "tracker/item.html", context, status=400)
+    return render(request, "tracker/item.html", context, status=status)
 
 
 @require_POST

@@ -543,3 +543,23 @@ def test_lease_expiry_is_on_the_beat_schedule_at_the_configured_interval(setting
     }
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks
+
+
+def test_queue_items_lists_active_items_in_queue_order_with_filters(reviewer):
+    from tests.factories import TopicFactory
+    from tracker.selectors import queue_items
+
+    talks = TopicFactory(slug="talks")
+    low = pending_item(priority="low", topic=talks)
+    urgent = pending_item(priority="urgent")
+    mine = held_item(reviewer, topic=talks)
+    ReviewItemFactory(state=Item.RESOLVED)
+    due = ReviewItemFactory(
+        claim=ClaimFactory(state=State.PENDING_REVIEW), reason=ReviewItem.Reason.REVIEW_DUE
+    )
+
+    # What the reviewer holds or has reserved comes first, as in Take next.
+    assert list(queue_items(user=reviewer)) == [mine, urgent, due, low]
+    assert list(queue_items(user=reviewer, reason="review_due")) == [due]
+    assert list(queue_items(user=reviewer, mine=True)) == [mine]
+    assert list(queue_items(user=reviewer, topic="talks")) == [mine, low]
