@@ -374,28 +374,30 @@ def resolve(
     return _copy(locked, item)
 
 
-def expire_leases(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Return every item whose lease ran out to the queue (claim back to pending_review) and
-    say how many. Each item is its own short transaction and rows another worker is handling are
-    skipped, so overlapping runs are harmless."""
+def expire_leases(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Return every item whose lease ran out by `now` to the queue (claim back to
+    pending_review) and say how many. Each item is its own short transaction and rows another
+    worker is handling are skipped, so overlapping runs are harmless. One item at a time on
+    purpose: each claim move goes through the workflow's claim_transition, and expiries are few
+    (at most one per reviewer per lease)."""
     now = now or timezone.now()
-    expired_ids = list(
-        ReviewItem.objects.filter(state=Item.CLAIMED, lease_expires_at__lt=now).values_list(
-            "pk", flat=True
-        )[:limit]
-    )
-    count = 0
-    for pk in expired_ids:
-        with transaction.atomic():
-            item = (
-                ReviewItem.objects.select_for_update(skip_locked=_skip_locked())
-                .filter(pk=pk, state=Item.CLAIMED, lease_expires_at__lt=now)
-                .first()
-            )
-            if item is None:  # renewed, resolved or handled by another run meanwhile
-                continue
-            _expire(item, now=now)
-            count += 1
+    expired = ReviewItem.objects.filter(state=Item.CLAIMED, lease_expires_at__lt=now)
+    count, after = 0, 0
+    while ids := list(
+        expired.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch]
+    ):
+        after = ids[-1]  # keyset paging: a row skipped here is never read again in this run
+        for pk in ids:
+            with transaction.atomic():
+                item = (
+                    ReviewItem.objects.select_for_update(skip_locked=_skip_locked())
+                    .filter(pk=pk, state=Item.CLAIMED, lease_expires_at__lt=now)
+                    .first()
+                )
+                if item is None:  # renewed, resolved or handled by another run meanwhile
+                    continue
+                _expire(item, now=now)
+                count += 1
     return count
 
 

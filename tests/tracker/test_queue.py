@@ -563,3 +563,11 @@ def test_queue_items_lists_active_items_in_queue_order_with_filters(reviewer):
     assert list(queue_items(user=reviewer, reason="review_due")) == [due]
     assert list(queue_items(user=reviewer, mine=True)) == [mine]
     assert list(queue_items(user=reviewer, topic="talks")) == [mine, low]
+
+
+def test_expiry_works_through_more_leases_than_one_batch(reviewer):
+    for _ in range(5):
+        held_item(reviewer)
+    later = NOW + dt.timedelta(minutes=31)
+    assert queue.expire_leases(now=later, batch=2) == 5
+    assert not ReviewItem.objects.filter(state=Item.CLAIMED).exists()
