@@ -218,7 +218,7 @@ def available_to(user: AbstractBaseUser, *, now: dt.datetime) -> QuerySet[Review
     return ReviewItem.objects.filter(
         Q(state=Item.OPEN, assignee__isnull=True)
         | Q(state=Item.OPEN, assignee_id=user.pk)
-        | Q(state=Item.CLAIMED, lease_expires_at__lt=now)
+        | Q(state=Item.CLAIMED, lease_expires_at__lte=now)
     )
 
 
@@ -381,7 +381,7 @@ def expire_leases(*, now: dt.datetime | None = None, batch: int = 500) -> int:
     purpose: each claim move goes through the workflow's claim_transition, and expiries are few
     (at most one per reviewer per lease)."""
     now = now or timezone.now()
-    expired = ReviewItem.objects.filter(state=Item.CLAIMED, lease_expires_at__lt=now)
+    expired = ReviewItem.objects.filter(state=Item.CLAIMED, lease_expires_at__lte=now)
     count, after = 0, 0
     while ids := list(
         expired.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch]
@@ -391,7 +391,7 @@ def expire_leases(*, now: dt.datetime | None = None, batch: int = 500) -> int:
             with transaction.atomic():
                 item = (
                     ReviewItem.objects.select_for_update(skip_locked=_skip_locked())
-                    .filter(pk=pk, state=Item.CLAIMED, lease_expires_at__lt=now)
+                    .filter(pk=pk, state=Item.CLAIMED, lease_expires_at__lte=now)
                     .first()
                 )
                 if item is None:  # renewed, resolved or handled by another run meanwhile
