@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.utils import InterfaceError, OperationalError
 from kombu.exceptions import KombuError
 
-from . import notifications, sweep
+from . import notifications, queue, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +63,12 @@ def notify_sweep_run(sweep_run_id: int) -> int:
     """E-mail each person concerned by sweep run `sweep_run_id` once (see
     tracker.notifications). Returns the number of messages sent."""
     return notifications.notify_sweep_run(sweep_run_id=sweep_run_id)
+
+
+# --- Reviewers' queue ----------------------------------------------------------------------
+@shared_task(name="tracker.expire_review_leases", acks_late=True, ignore_result=True)
+def expire_review_leases() -> int:
+    """Send every review item whose lease ran out back to the queue (its claim back to
+    pending_review). Idempotent and safe to overlap with itself, so a late or doubled beat is
+    harmless."""
+    return queue.expire_leases()

@@ -123,6 +123,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+# --- Reviewers' queue (tracker/queue.py) ---------------------------------------------------
+# How long a reviewer holds a taken item before it goes back to the queue, and how often the
+# periodic task looks for leases that ran out.
+REVIEW_LEASE_MINUTES = env.int("REVIEW_LEASE_MINUTES", default=30)
+REVIEW_LEASE_EXPIRY_SECONDS = env.int("REVIEW_LEASE_EXPIRY_SECONDS", default=60)
+
 # Defined in code so every deployment runs the same schedule; exactly one beat per deployment.
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
@@ -130,7 +136,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(SWEEP_INTERVAL_SECONDS),
         # A sweep nobody picked up within one interval is dropped: the next one does its work.
         "options": {"expires": float(SWEEP_INTERVAL_SECONDS)},
-    }
+    },
+    "expire-review-leases": {
+        "task": "tracker.expire_review_leases",
+        "schedule": float(REVIEW_LEASE_EXPIRY_SECONDS),
+        "options": {"expires": float(REVIEW_LEASE_EXPIRY_SECONDS)},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
@@ -152,9 +163,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 
 # --- Claimtracker --------------------------------------------------------------------------
-# The organisation that publishes assessments (schema.org ClaimReview `author`).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The organisation that publishes assessments (schema.org ClaimReview `author`).
 CLAIMTRACKER_ORGANISATION_NAME = env.str("CLAIMTRACKER_ORGANISATION_NAME", default="Claimtracker")
 CLAIMTRACKER_ORGANISATION_URL = env.str("CLAIMTRACKER_ORGANISATION_URL", default="")
 
