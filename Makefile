@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED ?= istanbul-2025-06-02
 
-.PHONY: run test install migrate seed lint format clean
+.PHONY: run test install migrate seed lint format clean bench-sweep
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,18 @@ migrate: install
 seed: migrate
 	$(PY) manage.py load_seed $(SEED)
 
+# Web, a Celery worker and beat together, on SQLite and Celery's filesystem broker under var/
+# (no Redis). Beat sweeps at start and every SWEEP_INTERVAL_SECONDS; the worker and beat stop
+# when runserver does (Ctrl-C, or any exit).
 run: seed
 	$(PY) manage.py ensure_local_admin
+	@mkdir -p var/log var/celery/out var/celery/processed
+	@echo "Celery worker and beat log to var/log/celery-worker.log and var/log/celery-beat.log"
+	@trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=1 \
+		--logfile=var/log/celery-worker.log & worker=$$!; \
+	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO \
+		--logfile=var/log/celery-beat.log & beat=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -41,6 +51,21 @@ format: install
 clean:
 	rm -rf var/ .pytest_cache/ .ruff_cache/
 
+# The deadline sweep at scale, on PostgreSQL (its own database, ct_bench_sweep by default):
+# `make bench-sweep` builds 200,000 follow-ups, `make bench-sweep N=1000000` a million.
+N ?= 200000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ct_bench_sweep
+bench-sweep: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/sweep.py --n $(N) $(BENCH_ARGS)
+
+# Reviewers' queue: 50 reviewer threads drain 10,000 items on PostgreSQL (a database of its own,
+# dropped and rebuilt each run). QUEUE_ITEMS / QUEUE_REVIEWERS make it smaller while developing.
+BENCH_QUEUE_DB ?= postgres://postgres@127.0.0.1:5432/ct_bench_queue
+QUEUE_ITEMS ?= 10000
+QUEUE_REVIEWERS ?= 50
+.PHONY: bench-queue
+bench-queue: install
+	DATABASE_URL=$(BENCH_QUEUE_DB) $(PY) -m bench.queue --items $(QUEUE_ITEMS) --reviewers $(QUEUE_REVIEWERS)
 # REST API benchmark (issue 4): PostgreSQL, gunicorn with 2 workers on loopback, 10,000 claims.
 # Shorter while developing: make bench-api BENCH_CLAIMS=1000 BENCH_SECONDS=3
 .PHONY: bench-api

@@ -1,13 +1,16 @@
 """Writes to claims and sources. Every state move goes through `claim_transition`."""
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from .bulk_history import write_history
 from .models import Claim, Evidence, Source
-from .source_urls import normalize_url
+from .source_urls import normalize_url, validate_http_url
 from .tokens import ApiToken
 from .workflow import (
     Transition,
@@ -69,6 +72,60 @@ def claim_transition(
     return claim
 
 
+@transaction.atomic
+def claims_transition_bulk(
+    *,
+    claim_ids: Iterable[int],
+    source: str,
+    to: str,
+    reason: str | Mapping[int, str],
+    by: AbstractBaseUser | None = None,
+) -> list[int]:
+    """Move every claim in `claim_ids` that is in state `source` to `to`, along the edge of the
+    workflow table, in a constant number of statements (lock, one UPDATE, one history INSERT)
+    whatever the number of claims. Claims no longer in `source` are left alone, so a concurrent
+    move or a repeated call changes nothing twice. `reason` is one text or a text per claim id;
+    the history row says `<move>: <reason>` like `claim_transition`. Returns the moved ids.
+    Only moves without per-claim conditions qualify (publishing needs `claim_transition`)."""
+    move = get_transition(source, to)
+    if by is not None and not by.has_perm(move.permission):
+        raise TransitionNotPermitted(move)
+    if move.needs_assessment_and_evidence:
+        raise TransitionBlocked(move, ["each claim's evidence is checked by claim_transition"])
+    texts = reason.values() if isinstance(reason, Mapping) else [reason]
+    if move.needs_reason and not all((text or "").strip() for text in texts):
+        raise TransitionBlocked(move, ["a reason is required"])
+    # Locked in id order so two bulk moves over overlapping claims cannot deadlock; a claim a
+    # concurrent transaction already moved fails the state test once its lock is released.
+    ids = list(
+        Claim.objects.filter(pk__in=list(claim_ids), state=move.source)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    now = timezone.now()
+    Claim.objects.filter(pk__in=ids).update(
+        state=move.target, version=F("version") + 1, updated_at=now
+    )
+    if isinstance(reason, Mapping):
+        history_reason: str | dict[int, str] = {
+            pk: _reason_text(move, reason.get(pk, "")) for pk in ids
+        }
+    else:
+        history_reason = _reason_text(move, reason)
+    write_history(
+        model=Claim,
+        ids=ids,
+        history_type="~",
+        when=now,
+        reason=history_reason,
+        user_id=by.pk if by is not None else None,
+    )
+    return ids
+
+
 def _reason_text(move: Transition, reason: str) -> str:
     reason = (reason or "").strip()
     return f"{move.name}: {reason}" if reason else move.name
@@ -126,18 +183,24 @@ def evidence_add(
 
 
 def source_get_or_create(
-    *, url: str, by: AbstractBaseUser | None = None, **fields
+    *, url: str, by: AbstractBaseUser | None = None, **fields: Any
 ) -> tuple[Source, bool]:
-    """The stored source for this address (after normalisation), or a new one."""
-    probe = Source(url=url, **fields)
-    probe.clean_fields(exclude=["url"] if not url else None)
+    """The stored source for this address (after normalisation), or a new one. A malformed or
+    non-web address raises ValidationError."""
+    validate_http_url(url)
     existing = Source.objects.filter(url=normalize_url(url)).first()
     if existing:
         return existing, False
-    probe.full_clean()
-    probe._history_user = by
-    probe.save()
-    return probe, True
+    source = Source(url=url, **fields)
+    source.full_clean()
+    source._history_user = by
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError:
+        # Someone stored the same address a moment ago: theirs is the one.
+        return Source.objects.get(url=normalize_url(url)), False
+    return source, True
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims.api.views import api_not_found
+from tracker.health import healthz
 
 admin.site.site_header = "Claimtracker"
 admin.site.site_title = "Claimtracker"
@@ -10,6 +11,8 @@ admin.site.index_title = "Claims, scenarios and follow-ups"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("review/", include("tracker.urls")),
     # REST API (issue 4): the API itself, its OpenAPI schema, and Swagger UI served from the
     # drf-spectacular-sidecar static files (no CDN).
     path("api/v1/", include("config.api_router", namespace="api")),

@@ -2,7 +2,9 @@
 CELERY_BROKER_URL pointing at PostgreSQL / Redis they run; without, they skip with a reason;
 under CI=true a missing service is a failure, never a silent skip."""
 
+import importlib
 import os
+import shutil
 import socket
 from urllib.parse import urlsplit
 
@@ -26,6 +28,21 @@ def _missing_service(item) -> str | None:
             socket.create_connection((parts.hostname or "localhost", parts.port or 6379), 2).close()
         except OSError as exc:
             return f"Redis at {parts.hostname}:{parts.port or 6379} is unreachable ({exc})"
+    if item.get_closest_marker("browser"):
+        return _missing_browser()
+    return None
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _missing_browser() -> str | None:
+    try:
+        importlib.import_module("playwright.sync_api")
+    except ImportError:
+        return "needs Playwright for Python: pip install -e '.[dev]'"
+    if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"needs Chromium at {CHROMIUM}: apt-get install chromium"
     return None
 
 
@@ -63,3 +80,23 @@ def api_client_user(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A transactional test ends with a flush, so a database kept with --reuse-db can start the
+    next run without the roles its data migration made. Put them back with that migration's own
+    code and re-serialise, so serialized_rollback restores them too."""
+    from django.contrib.auth.models import Group
+    from django.db.migrations.executor import MigrationExecutor
+
+    with django_db_blocker.unblock():
+        if not Group.objects.filter(name="Reviewers").exists():
+            roles = importlib.import_module("tracker.migrations.0002_create_roles")
+            state = MigrationExecutor(connection).loader.project_state(
+                ("tracker", "0002_create_roles")
+            )
+            roles.create_roles(state.apps, None)
+            if hasattr(connection, "_test_serialized_contents"):
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield

@@ -70,6 +70,9 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 class PublishableClaimFactory(ClaimFactory):
     """A claim with an assessment and evidence: the workflow will let it be published."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     assessment = Claim.Assessment.CONTESTED
     evidence = factory.RelatedFactory(EvidenceFactory, factory_related_name="claim")
 

@@ -181,6 +181,13 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
+        indexes = [
+            # The sweep's work list: only open follow-ups, so each sweep reads what is left to
+            # flag rather than every deadline that ever passed.
+            models.Index(
+                fields=["due_at", "id"], condition=Q(state="open"), name="followup_open_due_idx"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(depends_on__isnull=True) | Q(offset_days__isnull=False),
@@ -288,6 +295,15 @@ class ReviewItem(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    sweep_run = models.ForeignKey(
+        "SweepRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_items",
+        editable=False,
+        help_text="The deadline sweep that opened this item, if one did.",
+    )
 
     objects = ReviewItemQuerySet.as_manager()
     history = HistoricalRecords()

@@ -97,6 +97,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "out"),
         "data_folder_out": str(VAR_DIR / "celery" / "out"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Exchange tables (worker control, beat); kombu's default is ./control.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem://")
@@ -108,10 +110,62 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 
+# --- Deadline sweeps (tracker/sweep.py, tracker/tasks.py) ----------------------------------
+# How often beat runs the sweep; /healthz reports 503 once the last sweep is 3 intervals old.
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=60)
+# Rows per batch: each batch is one transaction, so this bounds memory and lock time.
+SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
+# Runs that found nothing are deleted after this many days; runs that changed something stay.
+SWEEP_RUN_RETENTION_DAYS = env.int("SWEEP_RUN_RETENTION_DAYS", default=7)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # `make run` puts the web server and a Celery worker on one SQLite file: each transaction
+    # takes the write lock up front and waits for it, instead of failing when both write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+# --- Reviewers' queue (tracker/queue.py) ---------------------------------------------------
+# How long a reviewer holds a taken item before it goes back to the queue, and how often the
+# periodic task looks for leases that ran out.
+REVIEW_LEASE_MINUTES = env.int("REVIEW_LEASE_MINUTES", default=30)
+REVIEW_LEASE_EXPIRY_SECONDS = env.int("REVIEW_LEASE_EXPIRY_SECONDS", default=60)
+
+# Defined in code so every deployment runs the same schedule; exactly one beat per deployment.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {
+        "task": "tracker.sweep_deadlines",
+        "schedule": float(SWEEP_INTERVAL_SECONDS),
+        # A sweep nobody picked up within one interval is dropped: the next one does its work.
+        "options": {"expires": float(SWEEP_INTERVAL_SECONDS)},
+    },
+    "expire-review-leases": {
+        "task": "tracker.expire_review_leases",
+        "schedule": float(REVIEW_LEASE_EXPIRY_SECONDS),
+        "options": {"expires": float(REVIEW_LEASE_EXPIRY_SECONDS)},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
+# Tasks are acknowledged after they finish, and given back if the worker dies mid-task, so a
+# crash never loses a sweep (tasks that must not run twice opt out, see tracker/tasks.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=270)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up fast when the broker is down: callers log it and carry on.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
 # --- Claimtracker --------------------------------------------------------------------------
-# The organisation that publishes assessments (schema.org ClaimReview `author`).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The organisation that publishes assessments (schema.org ClaimReview `author`).
 CLAIMTRACKER_ORGANISATION_NAME = env.str("CLAIMTRACKER_ORGANISATION_NAME", default="Claimtracker")
 CLAIMTRACKER_ORGANISATION_URL = env.str("CLAIMTRACKER_ORGANISATION_URL", default="")
 

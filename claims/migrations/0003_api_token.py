@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0001_initial'),
+        ('claims', '0002_claim_review_due_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

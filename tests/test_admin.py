@@ -1,0 +1,256 @@
+"""The editors' admin: every page answers, workflow actions go through the one transition code
+and report refusals per claim, changelists do not query per row, and stale saves are refused."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Claim
+from claims.services import api_token_issue
+from claims.workflow import State
+from tests.factories import (
+    ClaimFactory,
+    ClaimRelationFactory,
+    EvidenceFactory,
+    FollowUpFactory,
+    ProgressFactory,
+    PublishableClaimFactory,
+    ReviewItemFactory,
+    StanceFactory,
+    TermFactory,
+    UserFactory,
+)
+from tracker.models import SweepRun
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def one_of_everything():
+    claim = PublishableClaimFactory()
+    ClaimRelationFactory(from_claim=claim)
+    TermFactory()
+    StanceFactory()
+    follow_up = FollowUpFactory()
+    follow_up.claims.add(claim)
+    ProgressFactory()
+    ReviewItemFactory(claim=claim, follow_up=follow_up)
+    EvidenceFactory()
+    SweepRun.objects.create(as_of="2025-07-01T00:00:00Z")
+    api_token_issue(user=UserFactory(username="token-holder"))  # the API's token admin (issue 4)
+
+
+@pytest.mark.usefixtures("one_of_everything")
+def test_every_changelist_change_and_history_page_answers_200_for_a_superuser(client, superuser):
+    client.force_login(superuser)
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        assert client.get(_url(model, "changelist")).status_code == 200, model
+        obj = model._default_manager.first()
+        assert obj is not None, f"no {model.__name__} to open"
+        assert client.get(_url(model, "change", obj.pk)).status_code == 200, model
+        assert client.get(_url(model, "history", obj.pk)).status_code == 200, model
+        if model_admin.has_add_permission(_request_for(superuser)):
+            assert client.get(_url(model, "add")).status_code == 200, model
+        checked += 1
+    assert checked >= 13
+
+
+def _request_for(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+@pytest.mark.usefixtures("one_of_everything")
+def test_changelist_filters_and_search_answer_200(client, superuser):
+    client.force_login(superuser)
+    url = _url(Claim, "changelist")
+    for query in ("?state=published", "?assessment=contested", "?overdue=yes", "?q=claim"):
+        assert client.get(url + query).status_code == 200, query
+
+
+def test_an_editor_can_add_a_claim_in_the_admin(client, editor):
+    claimant = ClaimFactory().claimant
+    client.force_login(editor)
+    response = client.post(
+        _url(Claim, "add"),
+        {
+            "statement": "117 drones were deployed.",
+            "claimant": claimant.pk,
+            "quantity": "117",
+            "quantity_unit": "drones",
+            "assessment": "unassessed",
+            "priority": "normal",
+            "change_reason": "from the Reuters report",
+            **_empty_inlines(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim = Claim.objects.get(statement="117 drones were deployed.")
+    assert claim.state == State.DRAFT
+    assert claim.created_by == editor
+    record = claim.history.latest()
+    assert (record.history_user, record.history_change_reason) == (
+        editor,
+        "from the Reuters report",
+    )
+
+
+def _empty_inlines():
+    data = {}
+    for prefix in ("evidence", "relations", "review_items"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data
+
+
+def _run_action(client, action, claims, reason=""):
+    return client.post(
+        _url(Claim, "changelist"),
+        {"action": action, "_selected_action": [c.pk for c in claims], "reason": reason},
+        follow=True,
+    )
+
+
+def test_an_editor_is_not_offered_publish_and_cannot_force_it(client, editor):
+    claim = PublishableClaimFactory(state=State.IN_REVIEW)
+    client.force_login(editor)
+    page = client.get(_url(Claim, "changelist"))
+    offered = dict(page.context["action_form"].fields["action"].choices)
+    assert "move_submit" in offered
+    assert "move_publish" not in offered
+
+    _run_action(client, "move_publish", [claim])
+
+    claim.refresh_from_db()
+    assert claim.state == State.IN_REVIEW
+
+
+def test_admin_actions_report_what_was_refused_per_claim(client, editor):
+    draft = ClaimFactory(state=State.DRAFT)
+    published = PublishableClaimFactory(state=State.PUBLISHED)
+    client.force_login(editor)
+
+    response = _run_action(client, "move_submit", [draft, published])
+
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Submit: 1 claim(s) moved." in texts
+    assert any(
+        t.startswith(f"#{published.pk}: A claim cannot move from 'published'") for t in texts
+    )
+    draft.refresh_from_db()
+    assert draft.state == State.PENDING_REVIEW
+
+
+def test_archive_action_takes_its_reason_from_the_action_bar(client, editor):
+    claim = ClaimFactory(state=State.DRAFT)
+    client.force_login(editor)
+    _run_action(client, "move_archive", [claim])
+    claim.refresh_from_db()
+    assert claim.state == State.DRAFT
+
+    _run_action(client, "move_archive", [claim], reason="duplicate of #1")
+    claim.refresh_from_db()
+    assert claim.state == State.ARCHIVED
+    assert claim.history.latest().history_change_reason == "archive: duplicate of #1"
+
+
+def test_a_reviewer_publishes_through_the_admin(client, reviewer):
+    claim = PublishableClaimFactory(state=State.IN_REVIEW)
+    client.force_login(reviewer)
+    _run_action(client, "move_publish", [claim])
+    claim.refresh_from_db()
+    assert claim.state == State.PUBLISHED
+
+
+def test_only_a_superuser_can_delete_a_claim(client, editor, superuser):
+    claim = ClaimFactory()
+    client.force_login(editor)
+    assert client.post(_url(Claim, "delete", claim.pk), {"post": "yes"}).status_code == 403
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    client.force_login(superuser)
+    client.post(_url(Claim, "delete", claim.pk), {"post": "yes"})
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def _changelist_queries(client, n):
+    ClaimFactory.create_batch(n)
+    for claim in Claim.objects.all()[:n]:
+        EvidenceFactory(claim=claim)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(_url(Claim, "changelist")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_claims_changelist_runs_the_same_queries_for_5_and_50_claims(client, superuser):
+    client.force_login(superuser)
+    with_5 = _changelist_queries(client, 5)
+    Claim.objects.all().delete()
+    with_50 = _changelist_queries(client, 50)
+    assert with_5 == with_50
+
+
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        ("tracker.followup", lambda: ProgressFactory()),
+        ("tracker.reviewitem", lambda: ReviewItemFactory()),
+        ("claims.evidence", lambda: EvidenceFactory()),
+        ("tracker.stance", lambda: StanceFactory()),
+        ("claims.source", lambda: EvidenceFactory()),
+    ],
+)
+def test_other_changelists_do_not_query_per_row(client, superuser, model, make):
+    from django.apps import apps
+
+    client.force_login(superuser)
+    model = apps.get_model(model)
+    make()
+    with CaptureQueriesContext(connection) as one:
+        client.get(_url(model, "changelist"))
+    for _ in range(10):
+        make()
+    with CaptureQueriesContext(connection) as many:
+        client.get(_url(model, "changelist"))
+    assert len(one.captured_queries) == len(many.captured_queries)
+
+
+def test_saving_a_claim_someone_else_changed_shows_an_error_instead_of_overwriting(client, editor):
+    claim = ClaimFactory(statement="Original statement")
+    client.force_login(editor)
+    form = client.get(_url(Claim, "change", claim.pk)).context["adminform"].form
+    loaded_version = form["loaded_version"].value()
+
+    claim.assessment_note = "a colleague's edit"
+    claim.save()
+
+    response = client.post(
+        _url(Claim, "change", claim.pk),
+        {
+            "statement": "My statement",
+            "claimant": claim.claimant_id,
+            "assessment": "unassessed",
+            "priority": "normal",
+            "loaded_version": loaded_version,
+            **_empty_inlines(),
+        },
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this claim" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.statement == "Original statement"
+    assert claim.assessment_note == "a colleague's edit"

@@ -1,0 +1,249 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims.admin import ClaimAdmin, ReasonActionForm, SubsetFilter
+from claims.models import Claim
+
+from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
+from .services import IllegalFollowUpMove, follow_up_set_state
+
+
+class ReviewItemInline(admin.TabularInline):
+    """Read-only: review items change through the reviewers' queue, not by hand."""
+
+    model = ReviewItem
+    extra = 0
+    fields = ("reason", "state", "assignee", "lease_expires_at", "created_at", "resolution_note")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClaimReviewInline(ReviewItemInline):
+    fk_name = "claim"
+
+
+class FollowUpReviewInline(ReviewItemInline):
+    fk_name = "follow_up"
+
+
+# The claim page shows its review items; claims cannot know about tracker, so tracker extends it.
+admin.site.unregister(Claim)
+
+
+@admin.register(Claim)
+class ClaimWithReviewItemsAdmin(ClaimAdmin):
+    inlines = [*ClaimAdmin.inlines, ClaimReviewInline]
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+    fields = ("position", "text")
+
+
+class StanceInline(admin.TabularInline):
+    model = Stance
+    extra = 0
+    fields = ("actor", "position", "as_of", "source", "note")
+    autocomplete_fields = ("actor", "source")
+    ordering = ("actor__name", "-as_of")
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
+    list_filter = ("kind", "status", ("proposed_by", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "description", "terms__text")
+    autocomplete_fields = ("proposed_by", "sources", "claims")
+    list_select_related = ("proposed_by",)
+    inlines = [TermInline, StanceInline]
+    date_hierarchy = "proposed_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(term_count=Count("terms", distinct=True))
+
+    @admin.display(description="terms", ordering="term_count")
+    def term_count(self, obj):
+        return obj.term_count
+
+
+@admin.register(Term)
+class TermAdmin(SimpleHistoryAdmin):
+    list_display = ("scenario", "position", "text")
+    list_select_related = ("scenario",)
+    search_fields = ("text", "scenario__title")
+    autocomplete_fields = ("scenario",)
+
+
+@admin.register(Stance)
+class StanceAdmin(SimpleHistoryAdmin):
+    list_display = ("scenario", "actor", "position", "as_of", "source")
+    list_filter = ("position", ("actor", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("scenario__title", "actor__name", "note")
+    autocomplete_fields = ("scenario", "actor", "source")
+    list_select_related = ("scenario", "actor", "source")
+    date_hierarchy = "as_of"
+
+
+class OverdueFollowUpFilter(SubsetFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+    labels = ("Overdue", "Not overdue")
+
+    def subset(self):
+        return FollowUp.objects.overdue(at=timezone.now())
+
+
+class ProgressInline(admin.TabularInline):
+    model = Progress
+    extra = 0
+    fields = ("as_of", "quantity_delivered", "source", "note")
+    autocomplete_fields = ("source",)
+
+
+class FollowUpStateForm(ReasonActionForm):
+    met_on = forms.DateField(
+        required=False, label="Met on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+def _follow_up_action(target: str, description: str):
+    def action(modeladmin, request, queryset):
+        reason = request.POST.get("reason", "")
+        met_on = forms.DateField(required=False).clean(request.POST.get("met_on") or None)
+        moved = 0
+        for follow_up in queryset.order_by("pk"):
+            try:
+                follow_up_set_state(
+                    follow_up=follow_up, to=target, by=request.user, reason=reason, met_on=met_on
+                )
+                moved += 1
+            except IllegalFollowUpMove as exc:
+                modeladmin.message_user(request, f"#{follow_up.pk}: {exc}", messages.ERROR)
+        if moved:
+            modeladmin.message_user(request, f"{moved} follow-up(s) marked {target}.")
+
+    action.__name__ = f"mark_{target}"
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    action_form = FollowUpStateForm
+    list_display = (
+        "title",
+        "due_at",
+        "state_badge",
+        "scenario",
+        "delivered",
+        "depends_on",
+        "open_items",
+    )
+    list_filter = ("state", OverdueFollowUpFilter, ("scenario", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "description")
+    autocomplete_fields = ("scenario", "claims", "responsible", "source", "depends_on")
+    readonly_fields = ("state", "met_on", "delivered", "created_at", "updated_at")
+    date_hierarchy = "due_at"
+    inlines = [ProgressInline, FollowUpReviewInline]
+    actions = [
+        _follow_up_action(FollowUp.State.MET, "Mark selected follow-ups met (date: 'Met on')"),
+        _follow_up_action(FollowUp.State.MISSED, "Mark selected follow-ups missed"),
+        _follow_up_action(FollowUp.State.CANCELLED, "Cancel selected follow-ups"),
+        _follow_up_action(FollowUp.State.OPEN, "Reopen selected follow-ups"),
+    ]
+
+    def get_queryset(self, request):
+        latest = Progress.objects.filter(follow_up=OuterRef("pk")).order_by("-as_of", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .with_list_columns()
+            .annotate(
+                latest_delivered=Subquery(latest.values("quantity_delivered")[:1]),
+                open_item_count=Count(
+                    "review_items",
+                    filter=Q(review_items__state__in=ReviewItem.ACTIVE_STATES),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description="state", ordering="state")
+    def state_badge(self, obj):
+        if obj.is_overdue and obj.state == FollowUp.State.OPEN:
+            return format_html("{} <strong>(past due)</strong>", obj.get_state_display())
+        return obj.get_state_display()
+
+    @admin.display(description="delivered")
+    def delivered(self, obj):
+        if not obj.target_quantity:
+            return "–"
+        done = obj.latest_delivered or 0
+        pct = done * 100 / obj.target_quantity
+        return f"{pct:.0f}% ({done:g} of {obj.target_quantity:g} {obj.quantity_unit})".strip()
+
+    @admin.display(description="review items", ordering="open_item_count")
+    def open_items(self, obj):
+        return obj.open_item_count
+
+
+@admin.register(Progress)
+class ProgressAdmin(SimpleHistoryAdmin):
+    list_display = ("follow_up", "as_of", "quantity_delivered", "source")
+    list_select_related = ("follow_up", "source")
+    autocomplete_fields = ("follow_up", "source")
+    search_fields = ("follow_up__title", "note")
+    date_hierarchy = "as_of"
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "id",
+        "subject",
+        "reason",
+        "state",
+        "assignee",
+        "lease_expires_at",
+        "created_at",
+    )
+    list_filter = ("reason", "state", ("assignee", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("claim__statement", "follow_up__title", "resolution_note")
+    list_select_related = ("claim", "follow_up", "assignee")
+    autocomplete_fields = ("claim", "follow_up", "assignee")
+    readonly_fields = ("claimed_at", "lease_expires_at", "resolved_at", "created_at")
+    date_hierarchy = "created_at"
+
+    @admin.display(description="subject")
+    def subject(self, obj):
+        return obj.claim or obj.follow_up
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """Read-only record of the deadline sweeps, newest first."""
+
+    list_display = (
+        "started_at",
+        "finished_at",
+        "as_of",
+        "follow_ups_flagged",
+        "claims_reopened",
+        "items_opened",
+        "error",
+    )
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,57 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from tracker.notifications import notify_sweep_run
+from tracker.sweep import SweepPreview, sweep_deadlines
+
+
+def _parse_now(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--now {value!r} is not an ISO-8601 date or time, e.g. 2025-07-01T00:00:00Z",
+            returncode=2,
+        ) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the deadline sweep once, synchronously (cron-friendly; the same sweep Celery beat "
+        "runs), then e-mail the people concerned. --dry-run lists what would be flagged and "
+        "changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Print, change nothing.")
+        parser.add_argument(
+            "--now", help="Sweep as of this ISO-8601 moment instead of the current time."
+        )
+        parser.add_argument("--batch-size", type=int, default=None)
+
+    def handle(self, *args, dry_run, now, batch_size, **options):
+        as_of = _parse_now(now) if now else timezone.now()
+        if dry_run:
+            preview = SweepPreview(now=as_of)
+            for line in preview.lines():
+                self.stdout.write(line)
+            self.stdout.write(
+                f"Dry run as of {as_of.isoformat()}: {preview.follow_ups} follow-up(s) would "
+                f"become overdue ({preview.published_claim_links} published claim link(s) sent "
+                f"back to review), {preview.claims_review_due} claim(s) due for review. "
+                "Nothing was changed."
+            )
+            return
+        result = sweep_deadlines(now=as_of, batch_size=batch_size)
+        sent = notify_sweep_run(sweep_run_id=result.run_id) if result.items_opened else 0
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Sweep #{result.run_id} as of {as_of.isoformat()}: "
+                f"{result.follow_ups_flagged} follow-up(s) flagged overdue, "
+                f"{result.claims_reopened} claim(s) sent back to review, "
+                f"{result.items_opened} review item(s) opened, {sent} e-mail(s) sent."
+            )
+        )

@@ -1,0 +1,236 @@
+"""Reads for the reviewers' page: what the queue holds, one item with everything around it, and
+the overview of a story (deadlines and assessments). Writes live in tracker/queue.py."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from claims.models import Claim, ClaimRelation, Evidence, Topic
+from claims.workflow import State
+
+from . import queue
+from .models import FollowUp, ReviewItem
+
+Item = ReviewItem.State
+
+
+def queue_counts() -> list[dict]:
+    """Open and claimed items per reason, every reason listed (zero included)."""
+    rows = {
+        row["reason"]: row
+        for row in ReviewItem.objects.active()
+        .values("reason")
+        .annotate(
+            open=Count("pk", filter=Q(state=Item.OPEN)),
+            claimed=Count("pk", filter=Q(state=Item.CLAIMED)),
+        )
+    }
+    return [
+        {
+            "reason": value,
+            "label": label,
+            "open": rows.get(value, {}).get("open", 0),
+            "claimed": rows.get(value, {}).get("claimed", 0),
+        }
+        for value, label in ReviewItem.Reason.choices
+    ]
+
+
+def _item_columns(qs: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
+    return qs.select_related("claim__claimant", "claim__topic", "follow_up", "assignee")
+
+
+def my_items(user: AbstractBaseUser) -> QuerySet[ReviewItem]:
+    return _item_columns(queue.held_by(user)).order_by("lease_expires_at", "pk")
+
+
+def waiting_items(user: AbstractBaseUser, *, limit: int = 25) -> list[ReviewItem]:
+    """The next items Take next would hand `user`, in that order."""
+    now = timezone.now()
+    qs = queue.queue_order(queue.available_to(user, now=now), for_user=user)
+    return list(_item_columns(qs)[:limit])
+
+
+def queue_items(
+    *,
+    user: AbstractBaseUser,
+    reason: str | None = None,
+    mine: bool = False,
+    topic: str | None = None,
+) -> QuerySet[ReviewItem]:
+    """Open and claimed items in queue order, for lists (the API's GET review-queue/): filter by
+    reason, by assignee (`mine`: held by or reserved for `user`) and by the claim's topic slug."""
+    qs = ReviewItem.objects.active()
+    if reason:
+        qs = qs.filter(reason=reason)
+    if mine:
+        qs = qs.filter(assignee_id=user.pk)
+    if topic:
+        qs = qs.filter(claim__topic__slug=topic)
+    return _item_columns(queue.queue_order(qs, for_user=user))
+
+
+def item_detail(pk: int) -> ReviewItem:
+    return ReviewItem.objects.select_related(
+        "claim__claimant", "claim__topic", "claim__assignee", "follow_up", "assignee"
+    ).get(pk=pk)
+
+
+@dataclass
+class ClaimContext:
+    evidence: list[Evidence]
+    relations: list[dict]
+    scenarios: list
+    follow_ups: list[FollowUp]
+    history: list
+
+
+def claim_context(claim: Claim) -> ClaimContext:
+    """Everything a reviewer weighs: evidence with its grades, claims that relate to this one
+    (either direction), linked scenarios and follow-ups, and the claim's history."""
+    evidence = list(
+        claim.evidence.select_related("source__publisher", "added_by").order_by(
+            "stance", "credibility", "pk"
+        )
+    )
+    relations = [
+        {"kind": r.kind, "label": r.get_kind_display(), "claim": r.to_claim, "note": r.note}
+        for r in ClaimRelation.objects.filter(from_claim=claim).select_related("to_claim__claimant")
+    ] + [
+        {"kind": r.kind, "label": r.get_kind_display(), "claim": r.from_claim, "note": r.note}
+        for r in ClaimRelation.objects.filter(to_claim=claim).select_related("from_claim__claimant")
+    ]
+    relations.sort(key=lambda r: (r["kind"] != ClaimRelation.Kind.CONTRADICTS, r["claim"].pk))
+    scenarios = list(claim.scenarios.select_related("proposed_by").order_by("-proposed_on"))
+    follow_ups = list(claim.follow_ups.select_related("scenario").order_by("due_at", "pk"))
+    history = list(
+        claim.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    )
+    return ClaimContext(evidence, relations, scenarios, follow_ups, history)
+
+
+def item_history(item: ReviewItem) -> list:
+    return list(
+        item.history.select_related("history_user", "assignee").order_by("-history_id")[:50]
+    )
+
+
+# --- The overview: a story at a glance ---------------------------------------------------------
+
+
+TIMELINE_LANES = ("met", "missed", "overdue", "upcoming")
+# The SVG is 600 units wide, about its size on a laptop, so its text stays legible; lane
+# labels sit left of the plot.
+TIMELINE_LEFT, TIMELINE_RIGHT = 110, 585
+
+
+@dataclass
+class Deadline:
+    follow_up: FollowUp
+    status: str  # one of TIMELINE_LANES
+    x: float = 0.0  # position on the timeline, in SVG units (see TIMELINE_LEFT/RIGHT)
+
+    @property
+    def y(self) -> int:
+        return lane_y(self.status)
+
+
+def lane_y(lane: str) -> int:
+    return 30 + 40 * TIMELINE_LANES.index(lane)
+
+
+@dataclass
+class Timeline:
+    deadlines: list[Deadline]
+    start: dt.datetime | None
+    end: dt.datetime | None
+    today_x: float | None
+    counts: dict[str, int]
+
+    @property
+    def lanes(self) -> list[dict]:
+        return [
+            {"name": lane, "y": lane_y(lane), "count": self.counts[lane]} for lane in TIMELINE_LANES
+        ]
+
+
+def _deadline_status(follow_up: FollowUp, now: dt.datetime) -> str | None:
+    S = FollowUp.State
+    if follow_up.state == S.MET:
+        return "met"
+    if follow_up.state == S.MISSED:
+        return "missed"
+    if follow_up.state == S.OVERDUE or (follow_up.state == S.OPEN and follow_up.due_at < now):
+        return "overdue"
+    if follow_up.state == S.OPEN:
+        return "upcoming"
+    return None  # cancelled promises are off the timeline
+
+
+def deadline_timeline(*, topic: str | None = None, limit: int = 200) -> Timeline:
+    """Follow-ups with a deadline, placed on one time axis and sorted into met, missed, overdue
+    and upcoming. With `topic`, only those linked to a claim on that topic."""
+    now = timezone.now()
+    qs = FollowUp.objects.filter(due_at__isnull=False).exclude(state=FollowUp.State.CANCELLED)
+    if topic:
+        qs = qs.filter(claims__topic__slug=topic).distinct()
+    follow_ups = list(qs.select_related("scenario").order_by("due_at", "pk")[:limit])
+    deadlines = [
+        Deadline(f, status) for f in follow_ups if (status := _deadline_status(f, now)) is not None
+    ]
+    counts = {lane: sum(d.status == lane for d in deadlines) for lane in TIMELINE_LANES}
+    if not deadlines:
+        return Timeline([], None, None, None, counts)
+    start = min(deadlines[0].follow_up.due_at, now) - dt.timedelta(days=1)
+    end = max(deadlines[-1].follow_up.due_at, now) + dt.timedelta(days=1)
+    span = (end - start).total_seconds()
+
+    def x(moment: dt.datetime) -> float:
+        fraction = (moment - start).total_seconds() / span
+        return round(TIMELINE_LEFT + (TIMELINE_RIGHT - TIMELINE_LEFT) * fraction, 1)
+
+    for deadline in deadlines:
+        deadline.x = x(deadline.follow_up.due_at)
+    return Timeline(deadlines, start, end, x(now), counts)
+
+
+ASSESSMENT_COLOURS = {
+    "unassessed": "#8a8f98",
+    "confirmed": "#1b7f3b",
+    "likely": "#5a9e3a",
+    "contested": "#c77c02",
+    "unlikely": "#c4501b",
+    "false": "#b3261e",
+    "unverifiable": "#5b5f97",
+}
+
+
+def claims_by_assessment(*, topic: str | None = None) -> list[dict]:
+    """Claims (archived ones left out) counted per assessment, with a bar width in percent."""
+    qs = Claim.objects.exclude(state=State.ARCHIVED)
+    if topic:
+        qs = qs.filter(topic__slug=topic)
+    counts = dict(qs.values_list("assessment").annotate(n=Count("pk")).order_by())
+    top = max(counts.values(), default=0)
+    return [
+        {
+            "value": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "percent": round(100 * counts.get(value, 0) / top) if top else 0,
+            "colour": ASSESSMENT_COLOURS[value],
+        }
+        for value, label in Claim.Assessment.choices
+    ]
+
+
+def topics_with_claims() -> list[Topic]:
+    return list(Topic.objects.filter(claims__isnull=False).distinct().order_by("name"))
+
+
+def recent_lost_leases(user: AbstractBaseUser, *, hours: int = 12) -> list:
+    since = timezone.now() - dt.timedelta(hours=hours)
+    return list(queue.lost_leases(user, since=since)[:10])

@@ -1,0 +1,74 @@
+"""Celery tasks: thin wrappers that take ids, call a service and re-read the world there.
+Beat runs `tracker.sweep_deadlines` every SWEEP_INTERVAL_SECONDS (config/settings/base.py)."""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.db.utils import InterfaceError, OperationalError
+from kombu.exceptions import KombuError
+
+from . import notifications, queue, sweep
+
+logger = logging.getLogger(__name__)
+
+# A database that is restarting or failing over is worth waiting for: retry with backoff.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Send `task` once the current transaction commits (at once outside one). A broker that
+    is down is logged, never raised: the caller's write has already succeeded, and the
+    state-based sweep catches up when the broker is back."""
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except (KombuError, OSError):
+            logger.exception("Broker unreachable: %s%r not enqueued", task.name, args)
+
+    transaction.on_commit(send)
+
+
+@shared_task(
+    name="tracker.sweep_deadlines",
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    # Safe to redeliver: the sweep is idempotent and tolerates a concurrent copy of itself.
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def sweep_deadlines() -> dict:
+    """Flag overdue follow-ups and claims due for review (tracker.sweep), then e-mail the people
+    concerned once the sweep's work is committed. Returns the run's counts."""
+    result = sweep.sweep_deadlines()
+    if result.items_opened:
+        enqueue_on_commit(notify_sweep_run, result.run_id)
+    return result.as_dict()
+
+
+@shared_task(
+    name="tracker.notify_sweep_run",
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=5,
+    # E-mail cannot be unsent: acknowledge on receipt, so a worker crash never sends twice.
+    acks_late=False,
+)
+def notify_sweep_run(sweep_run_id: int) -> int:
+    """E-mail each person concerned by sweep run `sweep_run_id` once (see
+    tracker.notifications). Returns the number of messages sent."""
+    return notifications.notify_sweep_run(sweep_run_id=sweep_run_id)
+
+
+# --- Reviewers' queue ----------------------------------------------------------------------
+@shared_task(name="tracker.expire_review_leases", acks_late=True, ignore_result=True)
+def expire_review_leases() -> int:
+    """Send every review item whose lease ran out back to the queue (its claim back to
+    pending_review). Idempotent and safe to overlap with itself, so a late or doubled beat is
+    harmless."""
+    return queue.expire_leases()
