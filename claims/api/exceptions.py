@@ -22,12 +22,15 @@ from claims.workflow import (
 )
 
 Details = Callable[[Exception], dict[str, Any]]
-_DOMAIN_ERRORS: dict[type[Exception], tuple[int, str, Details]] = {}
+Status = int | Callable[[Exception], int]
+_DOMAIN_ERRORS: dict[type[Exception], tuple[Status, str, Details]] = {}
 
 
 def register_domain_error(
-    exc_class: type[Exception], status_code: int, code: str, details: Details | None = None
+    exc_class: type[Exception], status_code: Status, code: str, details: Details | None = None
 ) -> None:
+    """Answer `exc_class` (and its subclasses) with `status_code` (or the status it computes
+    from the exception) and a body of detail, code and `details(exc)`."""
     _DOMAIN_ERRORS[exc_class] = (status_code, code, details or (lambda exc: {}))
 
 
@@ -75,6 +78,8 @@ def exception_handler(exc, context):
     for exc_class in type(exc).__mro__:
         if exc_class in _DOMAIN_ERRORS:
             status_code, code, details = _DOMAIN_ERRORS[exc_class]
+            if callable(status_code):
+                status_code = status_code(exc)
             return Response({"detail": str(exc), "code": code, **details(exc)}, status=status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)

@@ -260,3 +260,17 @@ def test_malformed_input_never_causes_a_server_error(
     response = getattr(client, method)(path.format(claim=detail(draft)), **kwargs)
     assert response.status_code < 500, response.content[:300]
     assert response.status_code in (200, 400, 404, 409, 415), response.content[:300]
+
+
+def test_queue_refusals_answer_with_the_status_named_on_the_exception():
+    from rest_framework.test import APIRequestFactory
+
+    from claims.api.exceptions import exception_handler
+    from tracker.api import errors  # noqa: F401  (registers the tracker's errors)
+    from tracker.queue import NotAReviewer, QueueError
+
+    context = {"request": APIRequestFactory().get("/")}
+    assert exception_handler(NotAReviewer(), context).status_code == 403
+    refused = exception_handler(QueueError("no"), context)
+    assert refused.status_code == 409
+    assert refused.data["code"] == "queue_error"
