@@ -78,8 +78,24 @@ def api_client_user(db):
 
 
 @pytest.fixture
+def lead_reviewer(db):
+    from django.contrib.auth.models import Group
+
+    user = _user_in("Reviewers", username="lead")
+    user.groups.add(Group.objects.get(name="Lead reviewers"))
+    return user
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+# The data migrations that create the roles, in order: (migration, its forwards function).
+ROLE_MIGRATIONS = [
+    ("0002_create_roles", "create_roles"),
+    ("0005_lead_reviewers_group", "create_group"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -92,11 +108,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         if not Group.objects.filter(name="Reviewers").exists():
-            roles = importlib.import_module("tracker.migrations.0002_create_roles")
-            state = MigrationExecutor(connection).loader.project_state(
-                ("tracker", "0002_create_roles")
-            )
-            roles.create_roles(state.apps, None)
+            loader = MigrationExecutor(connection).loader
+            for migration, function in ROLE_MIGRATIONS:
+                module = importlib.import_module(f"tracker.migrations.{migration}")
+                state = loader.project_state(("tracker", migration))
+                getattr(module, function)(state.apps, None)
             if hasattr(connection, "_test_serialized_contents"):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield

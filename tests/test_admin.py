@@ -23,7 +23,7 @@ from tests.factories import (
     TermFactory,
     UserFactory,
 )
-from tracker.models import SweepRun
+from tracker.models import ReviewItem, SweepRun
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +254,39 @@ def test_saving_a_claim_someone_else_changed_shows_an_error_instead_of_overwriti
     claim.refresh_from_db()
     assert claim.statement == "Original statement"
     assert claim.assessment_note == "a colleague's edit"
+
+
+def _assign(client, items, reviewer):
+    return client.post(
+        _url(ReviewItem, "changelist"),
+        {
+            "action": "assign_selected",
+            "_selected_action": [i.pk for i in items],
+            "assign_to": reviewer.pk if reviewer else "",
+        },
+        follow=True,
+    )
+
+
+def test_a_lead_reviewer_assigns_several_items_to_a_reviewer_at_once(
+    client, lead_reviewer, reviewer
+):
+    items = ReviewItemFactory.create_batch(3)
+    client.force_login(lead_reviewer)
+
+    response = _assign(client, items, reviewer)
+
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(t.startswith("Assigned 3 item(s) to reviewer") for t in texts)
+    assert set(ReviewItem.objects.values_list("assignee", flat=True)) == {reviewer.pk}
+
+
+def test_a_plain_reviewer_cannot_assign_items(client, reviewer):
+    items = ReviewItemFactory.create_batch(2)
+    client.force_login(reviewer)
+
+    response = _assign(client, items, reviewer)
+
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Only admins and lead reviewers" in t for t in texts)
+    assert not ReviewItem.objects.filter(assignee__isnull=False).exists()

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
@@ -8,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from claims.admin import ClaimAdmin, ReasonActionForm, SubsetFilter
 from claims.models import Claim
 
+from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
 from .services import IllegalFollowUpMove, follow_up_set_state
 
@@ -204,8 +206,21 @@ class ProgressAdmin(SimpleHistoryAdmin):
     date_hierarchy = "as_of"
 
 
+class AssignActionForm(ReasonActionForm):
+    assign_to = forms.ModelChoiceField(
+        queryset=get_user_model()
+        .objects.filter(groups__name="Reviewers", is_active=True)
+        .distinct()
+        .order_by("username"),
+        required=False,
+        label="Assign to",
+    )
+
+
 @admin.register(ReviewItem)
 class ReviewItemAdmin(SimpleHistoryAdmin):
+    action_form = AssignActionForm
+    actions = ["assign_selected"]
     list_display = (
         "id",
         "subject",
@@ -219,12 +234,41 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     search_fields = ("claim__statement", "follow_up__title", "resolution_note")
     list_select_related = ("claim", "follow_up", "assignee")
     autocomplete_fields = ("claim", "follow_up", "assignee")
-    readonly_fields = ("claimed_at", "lease_expires_at", "resolved_at", "created_at")
+    readonly_fields = (
+        "claimed_at",
+        "lease_expires_at",
+        "resolved_at",
+        "created_at",
+        "sweep_run",
+    )
     date_hierarchy = "created_at"
 
     @admin.display(description="subject")
     def subject(self, obj):
         return obj.claim or obj.follow_up
+
+    @admin.action(description="Assign selected items to the reviewer chosen in 'Assign to'")
+    def assign_selected(self, request, queryset):
+        try:
+            reviewer = AssignActionForm.base_fields["assign_to"].clean(
+                request.POST.get("assign_to") or None
+            )
+        except forms.ValidationError:
+            reviewer = None
+        if reviewer is None:
+            self.message_user(request, "Choose a reviewer in 'Assign to' first.", messages.ERROR)
+            return
+        try:
+            counts = queue.assign_items(items=queryset, to=reviewer, by=request.user)
+        except queue.QueueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            f"Assigned {counts['assigned']} item(s) to {reviewer.get_username()}; "
+            f"{counts['skipped']} left alone (closed, or held by someone on a live lease).",
+            messages.SUCCESS if counts["assigned"] else messages.WARNING,
+        )
 
 
 @admin.register(SweepRun)

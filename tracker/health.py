@@ -5,6 +5,7 @@ the database cannot be reached or no sweep has finished within three intervals (
 workers are down, or every sweep fails). A broker that is down is reported but is not by itself
 a 503: the web keeps working without it, and a stalled sweep turns the check red soon after."""
 
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from celery import current_app
@@ -43,7 +44,8 @@ def healthz(request):
 
 
 def _database() -> dict:
-    info = {"vendor": connection.vendor, "name": str(connection.settings_dict.get("NAME", ""))}
+    # The file name only: a public endpoint should not tell the server's directory layout.
+    info = {"vendor": connection.vendor, "name": Path(str(connection.settings_dict["NAME"])).name}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

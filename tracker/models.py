@@ -310,6 +310,7 @@ class ReviewItem(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        permissions = [("assign_reviewitem", "Can assign review items to reviewers")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(claim__isnull=False) | Q(follow_up__isnull=False),
