@@ -26,14 +26,17 @@ THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 DB_URL = os.environ.get("BENCH_API_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench_api")
 
 
-def ensure_database() -> None:
+def fresh_database() -> None:
+    """Drop and recreate the bench database: a disposable copy, never a stale one."""
     import psycopg
     from psycopg import sql
 
     name = DB_URL.rsplit("/", 1)[1]
     with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def get(path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -105,7 +108,7 @@ def hammer(name: str, make, expect: int) -> dict:
 
 
 def main() -> None:
-    ensure_database()
+    fresh_database()
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.api_settings"
     os.environ["BENCH_API_DATABASE_URL"] = DB_URL
     sys.path.insert(0, str(ROOT))
