@@ -24,8 +24,11 @@ def committed_claim(django_db_setup, django_db_blocker):
         try:
             yield claim, user
         finally:
-            Claim.history.filter(id=claim.pk).delete()
             Claim.objects.filter(pk=claim.pk).delete()
+            # Last: deleting the claim itself writes a history row. A history row left behind
+            # would make populate_history (load_seed) skip the model in later tests.
+            Claim.history.filter(id=claim.pk).delete()
+            assert not Claim.history.filter(id=claim.pk).exists()
             Actor.objects.filter(pk=claim.claimant_id).delete()
             Topic.objects.filter(pk=claim.topic_id).delete()
             user.delete()
