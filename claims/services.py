@@ -173,8 +173,19 @@ def claim_update(
 
 @transaction.atomic
 def evidence_add(
-    *, claim: Claim, source: Source, by: AbstractBaseUser | None, **fields
+    *,
+    claim: Claim,
+    source: Source,
+    by: AbstractBaseUser | None,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> Evidence:
+    """Attach `source` to `claim` as evidence. With `expected_version`, the claim is locked and
+    a caller who saw an older version is refused (StaleVersion) before anything is written."""
+    if expected_version is not None:
+        locked = Claim.objects.select_for_update().only("version").get(pk=claim.pk)
+        if locked.version != expected_version:
+            raise StaleVersion(locked, expected_version)
     evidence = Evidence(claim=claim, source=source, added_by=by, **fields)
     evidence.full_clean()
     evidence._history_user = by

@@ -295,11 +295,17 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="evidence")
     def add_evidence(self, request, pk=None):
         claim = self.get_object()
-        self._expected_version(claim)
+        expected = self._expected_version(claim)
         serializer = EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        evidence_add(claim=claim, source=fields.pop("source"), by=request.user, **fields)
+        evidence_add(
+            claim=claim,
+            source=fields.pop("source"),
+            by=request.user,
+            expected_version=expected,
+            **fields,
+        )
         return self._claim_response(claim, status.HTTP_201_CREATED)
 
 

@@ -274,3 +274,30 @@ def test_queue_refusals_answer_with_the_status_named_on_the_exception():
     refused = exception_handler(QueueError("no"), context)
     assert refused.status_code == 409
     assert refused.data["code"] == "queue_error"
+
+
+def test_adding_evidence_with_a_stale_tag_answers_412_and_adds_nothing(api, editor, as_user, draft):
+    client = as_user(editor)
+    stale = _tag(client, draft)
+    draft.assessment_note = "a colleague's edit"
+    draft.save()
+
+    response = client.post(
+        detail(draft) + "evidence/",
+        {"source": SourceFactory().pk, "stance": "supports"},
+        format="json",
+        HTTP_IF_MATCH=stale,
+    )
+
+    assert response.status_code == 412
+    assert not Evidence.objects.filter(claim=draft).exists()
+
+
+def test_evidence_service_refuses_a_stale_version_under_the_row_lock(editor, draft):
+    from claims.services import StaleVersion, evidence_add
+
+    with pytest.raises(StaleVersion):
+        evidence_add(
+            claim=draft, source=SourceFactory(), by=editor, expected_version=draft.version - 1
+        )
+    assert not Evidence.objects.filter(claim=draft).exists()
