@@ -192,7 +192,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
     def get_lease_seconds_left(self, item) -> int | None:
         """Whole seconds until a held item's lease runs out (0 once it has); null if not held."""
         if item.state != ReviewItem.State.CLAIMED or item.lease_expires_at is None:

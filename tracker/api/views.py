@@ -186,9 +186,10 @@ BAD_RESOLUTION = OpenApiResponse(
 )
 
 
-def _move(summary: str, request=None, responses: dict | None = None):
+def _move(summary: str, request=None, responses: dict | None = None, **kwargs):
     """The schema of a queue move: the item, or the refusals every move can meet."""
     return extend_schema(
+        **kwargs,
         summary=summary,
         request=request,
         responses={
@@ -242,6 +243,7 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
     @_move(
         "Take the most urgent item you may work, on a fresh lease",
         responses={204: OpenApiResponse(description="Nothing is waiting in the queue.")},
+        operation_id="review_queue_take_next",
     )
     @action(detail=False, methods=["post"], url_path="take")
     def take_next(self, request):
