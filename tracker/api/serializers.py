@@ -243,7 +243,7 @@ class QueueResolveSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Public note; left as it is when not sent.",
     )
     confirm_evidence = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         max_length=500,
         help_text="Ids of this claim's evidence you checked and confirm.",

@@ -237,6 +237,8 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
             mine=filters.get("assignee") == "me",
             topic=filters.get("topic"),
         )
+        # Cursor pages need one unique order, so the list pages by id (or created_at); the
+        # urgency order is Take next's, which picks rather than lists.
         page = self.paginate_queryset(self.filter_queryset(_visible_items(items, request.user)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
