@@ -3,7 +3,12 @@
 from rest_framework.routers import DefaultRouter
 
 from claims.api.views import ActorViewSet, ClaimViewSet, SourceViewSet, TopicViewSet
-from tracker.api.views import FollowUpViewSet, ReviewItemViewSet, ScenarioViewSet
+from tracker.api.views import (
+    FollowUpViewSet,
+    ReviewItemViewSet,
+    ReviewQueueViewSet,
+    ScenarioViewSet,
+)
 
 router = DefaultRouter()
 router.register("claims", ClaimViewSet, basename="claim")
@@ -13,6 +18,7 @@ router.register("topics", TopicViewSet, basename="topic")
 router.register("scenarios", ScenarioViewSet, basename="scenario")
 router.register("follow-ups", FollowUpViewSet, basename="followup")
 router.register("review-items", ReviewItemViewSet, basename="reviewitem")
+router.register("review-queue", ReviewQueueViewSet, basename="reviewqueue")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -70,19 +70,8 @@ class ResolveForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
 
-    CLAIM_FIELDS = (
-        "assessment",
-        "next_state",
-        "assessment_note",
-        "confirm_evidence",
-        "new_url",
-        "new_title",
-        "new_stance",
-        "new_credibility",
-        "new_excerpt",
-        "expected_version",
-    )
-    FOLLOW_UP_FIELDS = ("outcome", "met_on", "due_at")
+    CLAIM_FIELDS = queue.CLAIM_FIELDS
+    FOLLOW_UP_FIELDS = queue.FOLLOW_UP_FIELDS
 
     def __init__(self, *args, item: ReviewItem, evidence: list[Evidence] = (), **kwargs):
         self.item = item
@@ -106,38 +95,9 @@ class ResolveForm(forms.Form):
             for name in self.FOLLOW_UP_FIELDS:
                 del self.fields[name]
 
-    def claim_outcome(self) -> queue.ClaimOutcome | None:
-        if not self.item.claim_id:
-            return None
-        data = self.cleaned_data
-        new = []
-        if data.get("new_url"):
-            new.append(
-                queue.NewEvidence(
-                    url=data["new_url"],
-                    title=data.get("new_title", ""),
-                    stance=data.get("new_stance") or Evidence.Stance.SUPPORTS,
-                    credibility=data["new_credibility"],
-                    excerpt=data.get("new_excerpt", ""),
-                )
-            )
-        return queue.ClaimOutcome(
-            assessment=data["assessment"],
-            next_state=data["next_state"],
-            assessment_note=data.get("assessment_note", ""),
-            confirm_evidence=data.get("confirm_evidence") or (),
-            new_evidence=new,
-            expected_version=data.get("expected_version"),
-        )
-
-    def follow_up_outcome(self) -> queue.FollowUpOutcome | None:
-        if not self.item.follow_up_id or not self.cleaned_data.get("outcome"):
-            return None
-        return queue.FollowUpOutcome(
-            outcome=self.cleaned_data["outcome"],
-            met_on=self.cleaned_data.get("met_on"),
-            due_at=self.cleaned_data.get("due_at"),
-        )
+    def outcomes(self) -> tuple[queue.ClaimOutcome | None, queue.FollowUpOutcome | None]:
+        """The claim and follow-up outcomes, read as the API reads its body (one translation)."""
+        return queue.outcomes_from_fields(item=self.item, data=self.cleaned_data)
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Show the service's refusal next to the field it is about."""

@@ -18,8 +18,9 @@ Errors and the HTTP status the API answers with are on each exception (``http_st
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -166,6 +167,62 @@ class FollowUpOutcome:
     outcome: str
     met_on: dt.date | None = None
     due_at: dt.datetime | None = None
+
+
+# The flat fields a resolution is written in, shared by the page's form and the API's body, and
+# read into outcomes by `outcomes_from_fields` (one translation for both).
+CLAIM_FIELDS = (
+    "assessment",
+    "next_state",
+    "assessment_note",
+    "confirm_evidence",
+    "new_url",
+    "new_title",
+    "new_stance",
+    "new_credibility",
+    "new_excerpt",
+    "expected_version",
+)
+FOLLOW_UP_FIELDS = ("outcome", "met_on", "due_at")
+
+
+def outcomes_from_fields(
+    *, item: ReviewItem, data: Mapping[str, Any]
+) -> tuple[ClaimOutcome | None, FollowUpOutcome | None]:
+    """Read a resolution from its flat fields (already parsed to Python values; absent or blank
+    means not given). A claim part is built for an item with a claim, or when claim fields were
+    sent for one without (resolve then refuses it by name); a follow-up part when an outcome was
+    chosen. Whether the parts are complete is resolve's to judge, field by field."""
+    claim = None
+    if item.claim_id or any(name in data for name in CLAIM_FIELDS):
+        new = []
+        if data.get("new_url"):
+            credibility = data.get("new_credibility")
+            new.append(
+                NewEvidence(
+                    url=data["new_url"],
+                    title=data.get("new_title") or "",
+                    stance=data.get("new_stance") or Evidence.Stance.SUPPORTS,
+                    credibility=Evidence.Credibility.CANNOT_BE_JUDGED
+                    if credibility in (None, "")
+                    else credibility,
+                    excerpt=data.get("new_excerpt") or "",
+                )
+            )
+        claim = ClaimOutcome(
+            assessment=data.get("assessment") or "",
+            next_state=data.get("next_state") or "",
+            assessment_note=data.get("assessment_note"),
+            confirm_evidence=tuple(data.get("confirm_evidence") or ()),
+            new_evidence=tuple(new),
+            expected_version=data.get("expected_version"),
+        )
+    follow_up = None
+    if data.get("outcome"):
+        follow_up = FollowUpOutcome(
+            outcome=data["outcome"], met_on=data.get("met_on"), due_at=data.get("due_at")
+        )
+    return claim, follow_up
 
 
 # --- Reads -------------------------------------------------------------------------------------

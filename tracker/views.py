@@ -178,13 +178,14 @@ def item_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST, item=item, evidence=evidence)
     status = 400
     if form.is_valid():
+        claim, follow_up = form.outcomes()
         try:
             queue.resolve(
                 item=item,
                 by=request.user,
                 note=form.cleaned_data["note"],
-                claim=form.claim_outcome(),
-                follow_up=form.follow_up_outcome(),
+                claim=claim,
+                follow_up=follow_up,
             )
         except queue.InvalidResolution as exc:
             form.add_service_errors(exc.errors)

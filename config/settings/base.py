@@ -209,5 +209,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStateEnum": "claims.workflow.State",
         "FollowUpStateEnum": "tracker.models.FollowUp.State",
         "ReviewItemStateEnum": "tracker.models.ReviewItem.State",
+        # Pinned because the review queue's resolve body uses them under other field names.
+        "StanceEnum": "claims.models.Evidence.Stance",
+        "CredibilityEnum": "claims.models.Evidence.Credibility",
     },
 }

@@ -177,6 +177,7 @@ LISTS = [
     "/api/v1/scenarios/",
     "/api/v1/follow-ups/",
     "/api/v1/review-items/",
+    "/api/v1/review-queue/",
 ]
 
 

@@ -27,6 +27,7 @@ def world(db):
         "scenario": ScenarioFactory(),
         "follow_up": FollowUpFactory(),
         "item": ReviewItemFactory(),
+        "queued": ReviewItemFactory(claim=PublishableClaimFactory(state=State.PENDING_REVIEW)),
     }
 
 
@@ -51,6 +52,8 @@ def _body(world, kind):
         "source": {"url": "https://example.org/new-report", "title": "New report"},
         "scenario": {"title": "A new plan"},
         "follow_up": {"title": "Prisoner exchange"},
+        "resolve": {"note": "Checked.", "assessment": "likely", "next_state": "return"},
+        "dismiss": {"reason": "Duplicate."},
         None: None,
     }[kind]
 
@@ -87,6 +90,16 @@ MATRIX = [
     ("patch", "/api/v1/follow-ups/{follow_up}/", "follow_up", {A: 401, C: 403, E: 200, R: 200}),
     ("get", "/api/v1/review-items/", None, {A: 401, C: 200, E: 200, R: 200}),
     ("get", "/api/v1/review-items/{item}/", None, {A: 401, C: 404, E: 200, R: 200}),
+    # The reviewers' queue: read like review items; every move is the Reviewers' alone. The
+    # item's claim is a draft, so an API client, who may not see it, gets 404 before any 403.
+    ("get", "/api/v1/review-queue/", None, {A: 401, C: 200, E: 200, R: 200}),
+    ("post", "/api/v1/review-queue/take/", None, {A: 401, C: 403, E: 403, R: 200}),
+    ("post", "/api/v1/review-queue/{item}/take/", None, {A: 401, C: 404, E: 403, R: 200}),
+    ("post", "/api/v1/review-queue/{queued}/take/", None, {A: 401, C: 403, E: 403, R: 200}),
+    ("post", "/api/v1/review-queue/{queued}/release/", None, {A: 401, C: 403, E: 403, R: 409}),
+    ("post", "/api/v1/review-queue/{queued}/renew/", None, {A: 401, C: 403, E: 403, R: 409}),
+    ("post", "/api/v1/review-queue/{queued}/resolve/", "resolve", {A: 401, C: 403, E: 403, R: 409}),
+    ("post", "/api/v1/review-queue/{queued}/dismiss/", "dismiss", {A: 401, C: 403, E: 403, R: 200}),
 ]
 
 

@@ -1,10 +1,13 @@
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.api.serializers import ActorRefSerializer, StrictFieldsMixin
-from claims.models import Actor, Claim, Source
+from claims.models import Actor, Claim, Evidence, Source
+from claims.workflow import State
 from tracker.models import FollowUp, ReviewItem, Scenario, Stance, Term
+from tracker.queue import NextState, Outcome
 
 
 class TermSerializer(serializers.ModelSerializer):
@@ -135,3 +138,130 @@ class ReviewItemSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+# --- The reviewers' queue --------------------------------------------------------------------
+
+
+class QueueClaimSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    statement = serializers.CharField()
+    state = serializers.ChoiceField(choices=State.choices)
+    assessment = serializers.ChoiceField(choices=Claim.Assessment.choices)
+    version = serializers.IntegerField(help_text="Send it as `expected_version` when resolving.")
+
+
+class QueueFollowUpSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    state = serializers.ChoiceField(choices=FollowUp.State.choices)
+
+
+class QueueAssigneeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField(source="get_username")
+
+
+class QueueItemSerializer(serializers.ModelSerializer):
+    """A review item as the queue shows it, built from the rows `tracker.selectors` joins (no
+    queries here). `lease_seconds_left` is counted from the context's `now`."""
+
+    assignee = QueueAssigneeSerializer(
+        read_only=True, allow_null=True, help_text="Who holds the item, or it is reserved for."
+    )
+    claim = QueueClaimSummarySerializer(read_only=True, allow_null=True)
+    follow_up = QueueFollowUpSummarySerializer(read_only=True, allow_null=True)
+    lease_seconds_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewItem
+        fields = [
+            "id",
+            "reason",
+            "state",
+            "assignee",
+            "claimed_at",
+            "lease_expires_at",
+            "lease_seconds_left",
+            "claim",
+            "follow_up",
+            "resolved_at",
+            "resolution_note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=0))
+    def get_lease_seconds_left(self, item) -> int | None:
+        """Whole seconds until a held item's lease runs out (0 once it has); null if not held."""
+        if item.state != ReviewItem.State.CLAIMED or item.lease_expires_at is None:
+            return None
+        now = self.context.get("now") or timezone.now()
+        return max(0, int((item.lease_expires_at - now).total_seconds()))
+
+
+class QueueQuerySerializer(serializers.Serializer):
+    """The list's filters, read from the query string."""
+
+    reason = serializers.ChoiceField(choices=ReviewItem.Reason.choices, required=False)
+    assignee = serializers.ChoiceField(
+        choices=[("me", "me")],
+        required=False,
+        help_text="`me`: items you hold, or that are reserved for you.",
+    )
+    topic = serializers.SlugField(required=False, help_text="The claim's topic slug.")
+
+
+class QueueReleaseSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class QueueDismissSerializer(StrictFieldsMixin, serializers.Serializer):
+    # Required by the queue service (InvalidResolution, 400 on `reason`), not here: one rule.
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", help_text="Required."
+    )
+
+
+class QueueResolveSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The resolution, in the same flat fields as the reviewers' page form; the queue service
+    reads them into outcomes and judges them (`tracker.queue.outcomes_from_fields`, `resolve`).
+    Fields here only check shape; a missing note, assessment, next state or outcome, or
+    publishing a changed assessment without evidence, comes back as 400 from the service."""
+
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text="Required."
+    )
+    # The claim (for an item with a claim)
+    assessment = serializers.ChoiceField(choices=Claim.Assessment.choices, required=False)
+    next_state = serializers.ChoiceField(choices=NextState.CHOICES, required=False)
+    assessment_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20000,
+        help_text="Public note; left as it is when not sent.",
+    )
+    confirm_evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        max_length=500,
+        help_text="Ids of this claim's evidence you checked and confirm.",
+    )
+    new_url = serializers.URLField(
+        required=False, max_length=2000, help_text="New evidence: its source address."
+    )
+    new_title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    new_stance = serializers.ChoiceField(choices=Evidence.Stance.choices, required=False)
+    new_credibility = serializers.ChoiceField(choices=Evidence.Credibility.choices, required=False)
+    new_excerpt = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    expected_version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The claim version you read; if it changed since, 412 and nothing changes.",
+    )
+    # The follow-up (for an item with a follow-up)
+    outcome = serializers.ChoiceField(choices=Outcome.CHOICES, required=False)
+    met_on = serializers.DateField(required=False, help_text="With outcome `met`.")
+    due_at = serializers.DateTimeField(required=False, help_text="With outcome `new_deadline`.")

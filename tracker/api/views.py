@@ -1,16 +1,19 @@
 from django.db.models import Prefetch
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from claims.api.permissions import ModelAccess, can_see_drafts
+from claims.api.permissions import ModelAccess, can_see_drafts, model_perm
 from claims.api.selectors import claims_visible_to
-from claims.api.serializers import ConflictSerializer
+from claims.api.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
 from claims.models import Actor, Source
 from claims.workflow import State
+from tracker import queue, selectors
 from tracker.models import FollowUp, ReviewItem, Scenario, Stance
 from tracker.services import (
     follow_up_create,
@@ -25,6 +28,11 @@ from .filters import FollowUpFilter, ReviewItemFilter, ScenarioFilter
 from .serializers import (
     FollowUpSerializer,
     FollowUpTransitionSerializer,
+    QueueDismissSerializer,
+    QueueItemSerializer,
+    QueueQuerySerializer,
+    QueueReleaseSerializer,
+    QueueResolveSerializer,
     ReviewItemSerializer,
     ScenarioSerializer,
 )
@@ -130,7 +138,166 @@ class ReviewItemViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        items = ReviewItem.objects.all()
-        if not can_see_drafts(self.request.user):
-            items = items.exclude(claim__state=State.DRAFT)
-        return items
+        return _visible_items(ReviewItem.objects.all(), self.request.user)
+
+
+def _visible_items(items, user):
+    # Items on drafts are left out for callers who may not see drafts (404, never 403).
+    if not can_see_drafts(user):
+        items = items.exclude(claim__state=State.DRAFT)
+    return items
+
+
+# --- The reviewers' queue --------------------------------------------------------------------
+
+
+class QueueAccess(BasePermission):
+    """Reading the queue needs the view permission on review items, as /review-items/ does (API
+    clients read it). Every move is the queue service's to allow: a non-reviewer gets its
+    NotAReviewer, 403."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in SAFE_METHODS:
+            return user.has_perm(model_perm("view", ReviewItem))
+        return True
+
+
+NOT_A_REVIEWER = OpenApiResponse(
+    ErrorSerializer, "Not a reviewer (code `not_a_reviewer`); nothing changed."
+)
+REFUSED = OpenApiResponse(
+    ConflictSerializer,
+    "Refused; nothing changed. `code` says why: `item_claimed_by_other` (another reviewer holds "
+    "it, or it is reserved for one), `lease_expired` (your lease ran out and the item went back "
+    "to the queue: take it again), `item_not_held` (take it first), `item_closed` (already "
+    "resolved or dismissed); or a workflow refusal (`illegal_transition`, "
+    "`transition_blocked`).",
+)
+STALE = OpenApiResponse(
+    StaleVersionSerializer, "`expected_version` is not the claim's version; nothing changed."
+)
+BAD_RESOLUTION = OpenApiResponse(
+    description="Malformed or incomplete: each field maps to its messages (from the body's "
+    "shape, or from the queue service: a missing note, assessment or outcome, publishing a "
+    "changed assessment without evidence)."
+)
+
+
+def _move(summary: str, request=None, responses: dict | None = None, **kwargs):
+    """The schema of a queue move: the item, or the refusals every move can meet."""
+    return extend_schema(
+        **kwargs,
+        summary=summary,
+        request=request,
+        responses={
+            200: QueueItemSerializer,
+            403: NOT_A_REVIEWER,
+            409: REFUSED,
+            **(responses or {}),
+        },
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Open and claimed review items (cursor pages, oldest first)",
+        parameters=[QueueQuerySerializer],
+    )
+)
+class ReviewQueueViewSet(viewsets.GenericViewSet):
+    """The reviewers' queue over HTTP. Each action is one call of tracker/queue.py; refusals are
+    its named exceptions, answered by the API's one exception handler."""
+
+    serializer_class = QueueItemSerializer
+    permission_classes = [QueueAccess]
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["id", "created_at"]
+    ordering = ["id"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return _visible_items(ReviewItem.objects.all(), self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _item(self, item: ReviewItem) -> Response:
+        return Response(self.get_serializer(selectors.item_detail(item.pk)).data)
+
+    def list(self, request):
+        query = QueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        items = selectors.queue_items(
+            user=request.user,
+            reason=filters.get("reason"),
+            mine=filters.get("assignee") == "me",
+            topic=filters.get("topic"),
+        )
+        # Cursor pages need one unique order, so the list pages by id (or created_at); the
+        # urgency order is Take next's, which picks rather than lists.
+        page = self.paginate_queryset(self.filter_queryset(_visible_items(items, request.user)))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @_move(
+        "Take the most urgent item you may work, on a fresh lease",
+        responses={204: OpenApiResponse(description="Nothing is waiting in the queue.")},
+        operation_id="review_queue_take_next",
+    )
+    @action(detail=False, methods=["post"], url_path="take")
+    def take_next(self, request):
+        item = queue.take_next(by=request.user)
+        if item is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._item(item)
+
+    @_move("Take this item (taking one you hold renews its lease)")
+    @action(detail=True, methods=["post"])
+    def take(self, request, pk=None):
+        return self._item(queue.take(item=self.get_object(), by=request.user))
+
+    @_move("Give an item you hold back to the queue", request=QueueReleaseSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        item = self.get_object()
+        body = QueueReleaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._item(queue.release(item=item, by=request.user, **body.validated_data))
+
+    @_move("Renew your lease on an item you hold (a full lease from now)")
+    @action(detail=True, methods=["post"])
+    def renew(self, request, pk=None):
+        return self._item(queue.renew(item=self.get_object(), by=request.user))
+
+    @_move(
+        "Resolve an item you hold: the claim's assessment and next state, the follow-up's outcome",
+        request=QueueResolveSerializer,
+        responses={400: BAD_RESOLUTION, 412: STALE},
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        item = self.get_object()
+        body = QueueResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        note = fields.pop("note", "")
+        claim, follow_up = queue.outcomes_from_fields(item=item, data=fields)
+        item = queue.resolve(
+            item=item, by=request.user, note=note, claim=claim, follow_up=follow_up
+        )
+        return self._item(item)
+
+    @_move(
+        "Dismiss an item that needs no action (with a reason)",
+        request=QueueDismissSerializer,
+        responses={400: BAD_RESOLUTION},
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        item = self.get_object()
+        body = QueueDismissSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._item(queue.dismiss(item=item, by=request.user, **body.validated_data))
