@@ -65,7 +65,7 @@ QUEUE_ITEMS ?= 10000
 QUEUE_REVIEWERS ?= 50
 .PHONY: bench-queue
 bench-queue: install
-	DATABASE_URL=$(BENCH_QUEUE_DB) $(PY) -m bench.queue --items $(QUEUE_ITEMS) --reviewers $(QUEUE_REVIEWERS)
+	DATABASE_URL=$(BENCH_QUEUE_DB) $(PY) -m bench.review_queue --items $(QUEUE_ITEMS) --reviewers $(QUEUE_REVIEWERS)
 # REST API benchmark (issue 4): PostgreSQL, gunicorn with 2 workers on loopback, 10,000 claims.
 # Shorter while developing: make bench-api BENCH_CLAIMS=1000 BENCH_SECONDS=3
 .PHONY: bench-api

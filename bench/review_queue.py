@@ -6,8 +6,8 @@ Prints items per second, duplicates (an item handed to two reviewers: must be 0)
 (items still open or claimed at the end: must be 0). The database named in DATABASE_URL is
 dropped and rebuilt on every run, so point it at a database of its own.
 
-Run as a module from the repository root (`python -m bench.queue`): run as a script, this file
-would shadow the standard library's `queue` module.
+Run as a module from the repository root (`python -m bench.review_queue`). Not named queue.py:
+in bench/ that name shadowed the standard library's `queue` for the scripts beside it.
 """
 
 import argparse
