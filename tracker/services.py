@@ -92,6 +92,18 @@ def _save_with_links(obj, *, by, links: dict[str, Any], reason: str) -> None:
             getattr(obj, name).set(values)
 
 
+def _update_with_links(obj, *, by, data: dict[str, Any], link_names: tuple[str, ...]):
+    """Lock the row, apply `data` (the many-to-many `link_names` in it replace those links) and
+    save with history. The same for every model whose API edits fields and links together."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    data = dict(data)
+    links = {name: data.pop(name, None) for name in link_names}
+    for field, value in data.items():
+        setattr(locked, field, value)
+    _save_with_links(locked, by=by, links=links, reason="edited")
+    return locked
+
+
 @transaction.atomic
 def scenario_create(
     *, by: AbstractBaseUser | None, claims=None, sources=None, **fields: Any
@@ -110,13 +122,7 @@ def scenario_update(
     *, scenario: Scenario, by: AbstractBaseUser | None, data: dict[str, Any]
 ) -> Scenario:
     """Change a scenario's fields; `claims` / `sources` in `data` replace its links."""
-    locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
-    data = dict(data)
-    links = {"claims": data.pop("claims", None), "sources": data.pop("sources", None)}
-    for field, value in data.items():
-        setattr(locked, field, value)
-    _save_with_links(locked, by=by, links=links, reason="edited")
-    return locked
+    return _update_with_links(scenario, by=by, data=data, link_names=("claims", "sources"))
 
 
 @transaction.atomic
@@ -137,10 +143,4 @@ def follow_up_update(
     *, follow_up: FollowUp, by: AbstractBaseUser | None, data: dict[str, Any]
 ) -> FollowUp:
     """Change a follow-up's fields (not its state); `claims` / `responsible` replace its links."""
-    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    data = dict(data)
-    links = {"claims": data.pop("claims", None), "responsible": data.pop("responsible", None)}
-    for field, value in data.items():
-        setattr(locked, field, value)
-    _save_with_links(locked, by=by, links=links, reason="edited")
-    return locked
+    return _update_with_links(follow_up, by=by, data=data, link_names=("claims", "responsible"))
