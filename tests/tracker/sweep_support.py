@@ -2,9 +2,6 @@
 
 from contextlib import contextmanager
 
-import pytest
-from django.db import connections
-
 import tracker.sweep
 
 
@@ -26,16 +23,3 @@ def crash_after_first_batch(monkeypatch):
         yield
     finally:
         monkeypatch.setattr(tracker.sweep, "claims_transition_bulk", real)
-
-
-@pytest.fixture(scope="module")
-def initial_data_restored(django_db_blocker):
-    """Transactional tests end with a flush, which also empties what data migrations wrote (the
-    roles). Put it back once the module is done, so later tests, and a later run with
-    --reuse-db, find the database as migrations left it."""
-    yield
-    with django_db_blocker.unblock():
-        for alias in connections:
-            contents = getattr(connections[alias], "_test_serialized_contents", None)
-            if contents:
-                connections[alias].creation.deserialize_db_from_string(contents)

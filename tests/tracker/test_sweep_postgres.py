@@ -15,7 +15,7 @@ from tests.factories import ClaimFactory, FollowUpFactory
 from tracker.models import FollowUp, ReviewItem, SweepRun
 from tracker.sweep import _open_deadline_items, sweep_deadlines
 
-from .sweep_support import crash_after_first_batch, initial_data_restored  # noqa: F401
+from .sweep_support import crash_after_first_batch
 
 DUE = dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=dt.UTC)
 AFTER = DUE + dt.timedelta(seconds=1)
@@ -23,7 +23,6 @@ AFTER = DUE + dt.timedelta(seconds=1)
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("initial_data_restored"),
 ]
 
 

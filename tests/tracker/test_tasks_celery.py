@@ -18,15 +18,12 @@ from tests.factories import ClaimFactory, FollowUpFactory
 from tracker import tasks
 from tracker.models import FollowUp, ReviewItem, SweepRun
 
-from .sweep_support import initial_data_restored  # noqa: F401
-
 DUE = dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=dt.UTC)
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,  # the worker thread needs its own connection to the same database
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("initial_data_restored"),
 ]
 
 
