@@ -69,13 +69,13 @@ class SubsetFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OverdueReviewFilter(SubsetFilter):
+class OverdueFilter(SubsetFilter):
     title = "overdue"
     parameter_name = "overdue"
-    labels = ("Review overdue", "Not overdue")
+    labels = ("Overdue (review or a linked deadline)", "Not overdue")
 
     def subset(self):
-        return Claim.objects.review_due(on=timezone.localdate())
+        return Claim.objects.overdue(at=timezone.now())
 
 
 class StampsCreatorMixin:
@@ -194,7 +194,7 @@ class ClaimAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
         "priority",
         "topic",
         ("claimant", admin.RelatedOnlyFieldListFilter),
-        OverdueReviewFilter,
+        OverdueFilter,
     )
     search_fields = ("statement", "assessment_note", "claimant__name")
     autocomplete_fields = ("claimant", "topic", "assignee")

@@ -292,12 +292,12 @@ def test_a_plain_reviewer_cannot_assign_items(client, reviewer):
     assert not ReviewItem.objects.filter(assignee__isnull=False).exists()
 
 
-def test_the_claims_changelist_filters_claims_whose_follow_up_is_overdue(client, superuser):
+def test_the_overdue_filter_includes_claims_whose_follow_up_is_overdue(client, superuser):
     late, on_time = ClaimFactory(statement="late"), ClaimFactory(statement="on time")
     FollowUpFactory(due_at="2025-06-30T23:59:59Z").claims.add(late)
     FollowUpFactory(due_at="2099-01-01T00:00:00Z").claims.add(on_time)
     client.force_login(superuser)
 
-    response = client.get(_url(Claim, "changelist") + "?follow_up_overdue=yes")
+    response = client.get(_url(Claim, "changelist") + "?overdue=yes")
 
     assert [c.statement for c in response.context["cl"].result_list] == ["late"]

@@ -40,23 +40,9 @@ class FollowUpReviewInline(ReviewItemInline):
 admin.site.unregister(Claim)
 
 
-class ClaimFollowUpOverdueFilter(SubsetFilter):
-    """Claims tied to a promise that was not kept in time."""
-
-    title = "follow-up overdue"
-    parameter_name = "follow_up_overdue"
-    labels = ("A linked follow-up is overdue", "No linked follow-up overdue")
-
-    def subset(self):
-        return Claim.objects.filter(
-            follow_ups__in=FollowUp.objects.overdue(at=timezone.now())
-        ).distinct()
-
-
 @admin.register(Claim)
 class ClaimWithReviewItemsAdmin(ClaimAdmin):
     inlines = [*ClaimAdmin.inlines, ClaimReviewInline]
-    list_filter = (*ClaimAdmin.list_filter, ClaimFollowUpOverdueFilter)
 
 
 class TermInline(admin.TabularInline):

@@ -54,7 +54,8 @@ class ClaimFilter(django_filters.FilterSet):
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
-        help_text="true: published claims whose review-by date has passed; false: all others.",
+        help_text="true: claims past their review-by date (published) or linked to a follow-up "
+        "whose deadline passed; false: all others.",
     )
     q = django_filters.CharFilter(
         method="filter_q",
@@ -67,8 +68,8 @@ class ClaimFilter(django_filters.FilterSet):
         fields = []
 
     def filter_overdue(self, queryset, name, value):
-        due = Claim.objects.review_due(on=timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=due) if value else queryset.exclude(pk__in=due)
+        late = Claim.objects.overdue(at=timezone.now()).values("pk")
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
