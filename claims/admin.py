@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -101,9 +102,14 @@ class StampsCreatorMixin:
         formset.save_m2m()
 
 
+# Inline rows stay one screen wide: an excerpt box, not a page-wide text area.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
+    formfield_overrides = COMPACT_TEXT
     fields = ("source", "stance", "credibility", "excerpt", "note", "added_by", "added_at")
     readonly_fields = ("added_by", "added_at")
     autocomplete_fields = ("source",)
@@ -116,6 +122,27 @@ class ClaimRelationInline(admin.TabularInline):
     fields = ("kind", "to_claim", "note")
     autocomplete_fields = ("to_claim",)
     verbose_name = "relation to another claim"
+    formfield_overrides = COMPACT_TEXT
+
+
+class IncomingRelationInline(admin.TabularInline):
+    """Relations other claims hold to this one (e.g. a counter-claim that contradicts it);
+    edited on the other claim's page."""
+
+    model = ClaimRelation
+    fk_name = "to_claim"
+    extra = 0
+    fields = ("from_claim", "kind", "note")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    verbose_name = "relation from another claim"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_claim")
 
 
 class ClaimAdminForm(forms.ModelForm):
@@ -218,13 +245,16 @@ class ClaimAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
             },
         ),
     )
-    inlines = [EvidenceInline, ClaimRelationInline]
+    inlines = [EvidenceInline, ClaimRelationInline, IncomingRelationInline]
     actions = [
         _move_action(name, permission)
         for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
     ]
     date_hierarchy = "claimed_on"
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_list_columns()

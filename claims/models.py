@@ -318,7 +318,8 @@ class Claim(models.Model):
         self._loaded = self._material_values()
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:claims_claim_change", args=[self.pk])
+        # Where a reader outside the newsroom sees the claim: its API resource.
+        return reverse("api:claim-detail", args=[self.pk])
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -108,7 +108,7 @@ def test_an_editor_can_add_a_claim_in_the_admin(client, editor):
 
 def _empty_inlines():
     data = {}
-    for prefix in ("evidence", "relations", "review_items"):
+    for prefix in ("evidence", "relations", "related_from", "review_items"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",
@@ -301,3 +301,13 @@ def test_the_overdue_filter_includes_claims_whose_follow_up_is_overdue(client, s
     response = client.get(_url(Claim, "changelist") + "?overdue=yes")
 
     assert [c.statement for c in response.context["cl"].result_list] == ["late"]
+
+
+def test_a_claim_page_shows_the_claims_that_contradict_it(client, superuser):
+    relation = ClaimRelationFactory(from_claim=ClaimFactory(statement="Relocated for safety"))
+    client.force_login(superuser)
+
+    page = client.get(_url(Claim, "change", relation.to_claim_id)).content.decode()
+
+    assert "relation from another claim" in page.lower()
+    assert "Relocated for safety" in page
