@@ -1,15 +1,79 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
+from .errors import DomainError
 from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
-from .services import claim_transition
+from .services import (
+    claim_create,
+    claim_delete,
+    claim_transition,
+    claim_update,
+    evidence_add,
+    evidence_remove,
+    evidence_update,
+    relation_add,
+    relation_remove,
+    relation_update,
+    source_create,
+    source_update,
+)
+
+
+def refusal_text(exc: Exception) -> str:
+    """A refusal as people read it: the domain's message, or a validation error's messages."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History pages to read, never to write: simple-history's revert form (a POST on an old
+    version) would change a record around the services, so it is refused for everyone. Restoring
+    an older text is an ordinary edit. Every admin with history uses this base."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is read-only: make the change on the record itself.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+class ServiceErrorsAdmin(admin.ModelAdmin):
+    """A save or delete the services refuse (a race the form could not see) ends in a message on
+    the page, with nothing saved (the admin's transaction is rolled back), never a 500."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (DomainError, ValidationError) as exc:
+            self.message_user(request, f"Nothing was saved: {refusal_text(exc)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (DomainError, ValidationError) as exc:
+            self.message_user(request, f"Nothing was deleted: {refusal_text(exc)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request, queryset):
+        # One row at a time through delete_model, so each goes through its service.
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class ReasonActionForm(ActionForm):
@@ -35,10 +99,11 @@ def _move_action(name: str, permission: str):
                 move = workflow.transition_named(claim.state, name)
                 claim_transition(claim=claim, to=move.target, by=request.user, reason=reason)
                 moved += 1
-            except workflow.WorkflowError as exc:
+            except DomainError as exc:
                 refused.append(f"#{claim.pk}: {exc}")
         if moved:
-            modeladmin.message_user(request, f"{name.capitalize()}: {moved} claim(s) moved.")
+            verb = workflow.MOVE_VERBS.get(name, name).capitalize()
+            modeladmin.message_user(request, f"{verb}: {moved} claim(s) moved.")
         for line in refused:
             modeladmin.message_user(request, line, level=messages.ERROR)
 
@@ -77,29 +142,6 @@ class OverdueFilter(SubsetFilter):
 
     def subset(self):
         return Claim.objects.overdue(at=timezone.now())
-
-
-class StampsCreatorMixin:
-    """Records the logged-in user as whoever added a row (the model names the field in
-    CREATOR_FIELD), on the page itself and in its inlines."""
-
-    @staticmethod
-    def stamp_creator(obj, user):
-        field = getattr(obj, "CREATOR_FIELD", None)
-        if field and obj._state.adding and getattr(obj, f"{field}_id") is None:
-            setattr(obj, field, user)
-
-    def save_model(self, request, obj, form, change):
-        self.stamp_creator(obj, request.user)
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        for instance in formset.save(commit=False):
-            self.stamp_creator(instance, request.user)
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
 
 
 # Inline rows stay one screen wide: an excerpt box, not a page-wide text area.
@@ -163,8 +205,6 @@ class ClaimAdminForm(forms.ModelForm):
             "claimed_on",
             "quantity",
             "quantity_unit",
-            "assessment",
-            "assessment_note",
             "priority",
             "assignee",
             "review_by",
@@ -197,8 +237,13 @@ class ClaimAdminForm(forms.ModelForm):
         return cleaned
 
 
+def _edited(instance, changed: list[str]) -> dict:
+    """The changed fields of an inline row, as a service's `data`."""
+    return {name: getattr(instance, name) for name in changed}
+
+
 @admin.register(Claim)
-class ClaimAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
     form = ClaimAdminForm
     action_form = ReasonActionForm
     list_display = (
@@ -225,7 +270,16 @@ class ClaimAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
     )
     search_fields = ("statement", "assessment_note", "claimant__name")
     autocomplete_fields = ("claimant", "topic", "assignee")
-    readonly_fields = ("state", "version", "created_by", "created_at", "updated_at")
+    # The verdict (assessment and note) is set by resolving a review item, never on this form.
+    readonly_fields = (
+        "state",
+        "assessment",
+        "assessment_note",
+        "version",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("statement", "claimant", "topic", "claimed_on")}),
         ("Quantity", {"fields": ("quantity", "quantity_unit")}),
@@ -274,11 +328,114 @@ class ClaimAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
         # Editors archive; only a superuser may remove a claim for good.
         return request.user.is_active and request.user.is_superuser
 
+    # --- writes, each through claims.services ------------------------------------------------
+
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or (
-            "edited in admin" if change else "created in admin"
+        reason = form.cleaned_data.get("change_reason") or ""
+        editable = {f.name for f in Claim._meta.concrete_fields if f.editable}
+        fields = {name: value for name, value in form.cleaned_data.items() if name in editable}
+        if change:
+            data = {name: fields[name] for name in form.changed_data if name in fields}
+            saved = claim_update(
+                claim=obj,
+                by=request.user,
+                data=data,
+                reason=reason or "edited in admin",
+                expected_version=form.cleaned_data.get("loaded_version"),
+            )
+        else:
+            saved = claim_create(by=request.user, reason=reason or "created in admin", **fields)
+        # The admin goes on with `obj` (inlines, the log, the redirect): make it the stored row.
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        for field in ("state", "version", "created_by_id", "created_at", "updated_at"):
+            setattr(obj, field, getattr(saved, field))
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason") or ""
+        formset.save(commit=False)
+        by = request.user
+        if formset.model is Evidence:
+            for evidence in formset.deleted_objects:
+                evidence_remove(evidence=evidence, by=by, reason=reason)
+            for evidence, changed in formset.changed_objects:
+                evidence_update(
+                    evidence=evidence, by=by, data=_edited(evidence, changed), reason=reason
+                )
+            for evidence in formset.new_objects:
+                evidence_add(
+                    claim=form.instance,
+                    source=evidence.source,
+                    by=by,
+                    reason=reason,
+                    **_edited(evidence, ["stance", "credibility", "excerpt", "note"]),
+                )
+        elif formset.model is ClaimRelation and formset.fk.name == "from_claim":
+            for relation in formset.deleted_objects:
+                relation_remove(relation=relation, by=by)
+            for relation, changed in formset.changed_objects:
+                relation_update(relation=relation, by=by, data=_edited(relation, changed))
+            for relation in formset.new_objects:
+                relation_add(
+                    from_claim=form.instance,
+                    to_claim=relation.to_claim,
+                    kind=relation.kind,
+                    note=relation.note,
+                    by=by,
+                )
+        elif formset.has_changed():
+            raise PermissionDenied(f"{formset.model._meta.verbose_name_plural} are read-only here.")
+
+    def delete_model(self, request, obj):
+        claim_delete(claim=obj, by=request.user)
+
+    # --- workflow buttons on the claim page ------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.move_view))
+        name = f"{self.opts.app_label}_{self.opts.model_name}_move"
+        return [path("<int:object_id>/move/", view, name=name), *super().get_urls()]
+
+    def workflow_moves(self, request, claim: Claim) -> list[workflow.Transition]:
+        """The moves out of the claim's state this user may make, in the table's order."""
+        return [
+            move
+            for move in workflow.TRANSITIONS
+            if move.source == claim.state and request.user.has_perm(move.permission)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        extra = {"workflow_moves": self.workflow_moves(request, claim) if claim else []}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def move_view(self, request, object_id: int):
+        claim = get_object_or_404(Claim, pk=object_id)
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        target = request.POST.get("to", "")
+        try:
+            claim_transition(
+                claim=claim,
+                to=target,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                expected_version=version,
+            )
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Claim #{claim.pk} is now “{claim.get_state_display()}”.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[claim.pk])
         )
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Actor)
@@ -305,7 +462,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ServiceErrorsAdmin, HistoryAdmin):
     list_display = ("title", "publisher", "kind", "reliability", "published_at", "url")
     list_filter = ("kind", "reliability", ("publisher", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "url", "publisher__name")
@@ -313,9 +470,17 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_select_related = ("publisher",)
     date_hierarchy = "published_at"
 
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            saved = source_update(source=obj, by=request.user, data=fields)
+        else:
+            saved = source_create(by=request.user, **form.cleaned_data)
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+
 
 @admin.register(Evidence)
-class EvidenceAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
+class EvidenceAdmin(ServiceErrorsAdmin, HistoryAdmin):
     list_display = ("claim", "source", "stance", "credibility", "added_by", "added_at")
     list_filter = ("stance", "credibility", "source__reliability")
     search_fields = ("excerpt", "claim__statement", "source__title")
@@ -323,12 +488,46 @@ class EvidenceAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
     readonly_fields = ("added_by", "added_at")
     list_select_related = ("claim", "source", "added_by")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Evidence belongs to one claim: moving it is removing it here and adding it there.
+        return (*self.readonly_fields, "claim") if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = evidence_update(
+                evidence=obj, by=request.user, data=_edited(obj, form.changed_data)
+            )
+        else:
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("claim", "source")}
+            saved = evidence_add(
+                claim=form.cleaned_data["claim"],
+                source=form.cleaned_data["source"],
+                by=request.user,
+                **data,
+            )
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+
+    def delete_model(self, request, obj):
+        evidence_remove(evidence=obj, by=request.user, reason="deleted in admin")
+
 
 @admin.register(ClaimRelation)
-class ClaimRelationAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
+class ClaimRelationAdmin(ServiceErrorsAdmin, HistoryAdmin):
     list_display = ("from_claim", "kind", "to_claim", "created_by", "created_at")
     list_filter = ("kind",)
     search_fields = ("from_claim__statement", "to_claim__statement")
     autocomplete_fields = ("from_claim", "to_claim")
     readonly_fields = ("created_by", "created_at")
     list_select_related = ("from_claim", "to_claim", "created_by")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved = relation_update(
+                relation=obj, by=request.user, data=_edited(obj, form.changed_data)
+            )
+        else:
+            saved = relation_add(by=request.user, **form.cleaned_data)
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+
+    def delete_model(self, request, obj):
+        relation_remove(relation=obj, by=request.user)

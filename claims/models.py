@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .source_urls import normalize_url, validate_http_url
-from .workflow import State, get_transition
+from .workflow import State
 
 
 class NaturalKeyManager(models.Manager):
@@ -222,7 +222,7 @@ class Claim(models.Model):
 
     State = State
     CREATOR_FIELD = "created_by"
-    # Edits to these on published work send it back for review.
+    # Edits to these on published work send it back for review (claims.services.claim_update).
     MATERIAL_FIELDS = ("statement", "claimant_id", "quantity", "quantity_unit")
 
     statement = models.TextField()
@@ -297,55 +297,24 @@ class Claim(models.Model):
         return text if len(text) <= 90 else text[:89] + "…"
 
     def save(self, *args, **kwargs):
+        # Every stored change is a new version, so a client's ETag goes stale. What the change
+        # means for the workflow is the services' business (claims/services.py), never save()'s.
         update_fields = kwargs.get("update_fields")
         if not self._state.adding:
             self.version += 1
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
-            if self.state == State.PUBLISHED and self.changed_material_fields():
-                # Published work that changes in substance is reviewed again. Same edge as a
-                # manual reopen, taken from the one workflow table.
-                move = get_transition(self.state, State.PENDING_REVIEW)
-                self.state = move.target
-                changed = ", ".join(f.removesuffix("_id") for f in self.changed_material_fields())
-                reason = getattr(self, "_change_reason", "") or ""
-                self._change_reason = f"{move.name}: published claim edited ({changed})" + (
-                    f" – {reason}" if reason else ""
-                )
-                if update_fields is not None:
-                    kwargs["update_fields"].add("state")
         super().save(*args, **kwargs)
-        self._loaded = self._material_values()
 
     def get_absolute_url(self) -> str:
         # Where a reader outside the newsroom sees the claim: its API resource.
         return reverse("api:claim-detail", args=[self.pk])
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded = instance._material_values()
-        return instance
-
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded = self._material_values()
-
-    def _material_values(self) -> dict:
-        # Deferred fields are left out: they were not loaded, so they cannot have been edited.
-        return {f: getattr(self, f) for f in self.MATERIAL_FIELDS if f in self.__dict__}
-
-    def changed_material_fields(self) -> list[str]:
-        loaded = getattr(self, "_loaded", None)
-        if not loaded:
-            return []
-        return [f for f, old in loaded.items() if getattr(self, f) != old]
-
     def publish_blockers(self) -> list[str]:
         """Why this claim cannot be published yet; empty when it can."""
         blockers = []
         if self.assessment == self.Assessment.UNASSESSED:
-            blockers.append("it needs an assessment other than 'unassessed'")
+            blockers.append("it needs an assessment other than “Unassessed”")
         if not self.evidence.exists():
             blockers.append("it needs at least one piece of evidence")
         return blockers
@@ -399,15 +368,6 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Claim.objects.filter(pk=self.claim_id).touch()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        Claim.objects.filter(pk=self.claim_id).touch()
-        return result
-
 
 class ClaimRelation(models.Model):
     class Kind(models.TextChoices):
@@ -441,10 +401,6 @@ class ClaimRelation(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.from_claim_id} {self.kind} #{self.to_claim_id}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        Claim.objects.filter(pk__in=[self.from_claim_id, self.to_claim_id]).touch()
 
     def clean(self):
         if self.from_claim_id and self.from_claim_id == self.to_claim_id:

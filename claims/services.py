@@ -4,15 +4,20 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .bulk_history import write_history
-from .models import Claim, Evidence, Source
+from .models import Claim, ClaimRelation, Evidence, Source
+from .signals import claim_moved
 from .source_urls import normalize_url, validate_http_url
 from .tokens import ApiToken
 from .workflow import (
+    REVIEW_PERMISSION,
+    Cause,
+    State,
     Transition,
     TransitionBlocked,
     TransitionNotPermitted,
@@ -23,6 +28,9 @@ from .workflow import (
 
 class StaleVersion(WorkflowError):
     """The caller saw an older version of the claim than the one stored (a lost update)."""
+
+    code = "stale_version"
+    http_status = 412
 
     def __init__(self, claim: Claim, expected: int):
         self.current, self.expected = claim.version, expected
@@ -60,16 +68,49 @@ def claim_transition(
     """Move `claim` to state `to` if the workflow table, the caller's permissions and the claim's
     conditions allow it, recording who and why in its history. On refusal raises a WorkflowError
     and changes nothing. The row is locked for the move, so two concurrent moves serialise."""
+    locked = _lock(claim, expected_version)
+    move: Transition = check_transition(claim=locked, to=to, by=by, reason=reason)
+    locked.state = move.target
+    _save(locked, by=by, reason=_reason_text(move, reason))
+    _moved(locked, move, by=by, reason=reason, cause=Cause.MOVE, detail=reason)
+    _copy_state(locked, claim)
+    return claim
+
+
+def _lock(claim: Claim, expected_version: int | None = None) -> Claim:
+    """The claim's row, locked until the transaction ends; refuses a caller who saw an older
+    version (the one version check every writer uses)."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(locked, expected_version)
-    move: Transition = check_transition(claim=locked, to=to, by=by, reason=reason)
-    locked.state = move.target
-    locked._change_reason = _reason_text(move, reason)
-    locked._history_user = by
-    locked.save()
-    _copy_state(locked, claim)
-    return claim
+    return locked
+
+
+def _save(claim: Claim, *, by: AbstractBaseUser | None, reason: str) -> None:
+    claim._history_user = by
+    claim._change_reason = reason
+    claim.save()
+
+
+def _moved(claim: Claim, move: Transition, *, by, reason: str, cause: str, detail: str) -> None:
+    claim_moved.send(
+        sender=Claim, claim=claim, move=move, by=by, reason=reason, cause=cause, detail=detail
+    )
+
+
+def _reopen_published(
+    claim: Claim, *, by: AbstractBaseUser | None, cause: str, detail: str, reason: str = ""
+) -> bool:
+    """Send a locked, published claim back to review along the table's reopen edge, because its
+    substance (`cause`) changed; saved and announced to the hooks. False if not published."""
+    if claim.state != State.PUBLISHED:
+        return False
+    move = get_transition(claim.state, State.PENDING_REVIEW)
+    claim.state = move.target
+    text = f"{move.name}: {detail}" + (f" – {reason}" if reason else "")
+    _save(claim, by=by, reason=text)
+    _moved(claim, move, by=by, reason=reason, cause=cause, detail=detail)
+    return True
 
 
 @transaction.atomic
@@ -86,7 +127,8 @@ def claims_transition_bulk(
     whatever the number of claims. Claims no longer in `source` are left alone, so a concurrent
     move or a repeated call changes nothing twice. `reason` is one text or a text per claim id;
     the history row says `<move>: <reason>` like `claim_transition`. Returns the moved ids.
-    Only moves without per-claim conditions qualify (publishing needs `claim_transition`)."""
+    Only moves without per-claim conditions qualify (publishing needs `claim_transition`). No
+    hook is told: the caller (the deadline sweep) opens the review items itself, in bulk."""
     move = get_transition(source, to)
     if by is not None and not by.has_perm(move.permission):
         raise TransitionNotPermitted(move)
@@ -133,18 +175,31 @@ def _reason_text(move: Transition, reason: str) -> str:
 
 def _copy_state(source: Claim, target: Claim) -> None:
     if source is not target:
-        for field in ("state", "version", "updated_at"):
+        for field in ("state", "version", "updated_at", "assessment", "assessment_note"):
             setattr(target, field, getattr(source, field))
+
+
+VERDICT_FIELDS = ("assessment", "assessment_note")
+VERDICT_HINT = (
+    "The verdict changes only when a reviewer resolves a review item (the /review/ page, or "
+    "POST /api/v1/review-queue/{id}/resolve/)."
+)
+
+
+def _refuse_verdict_fields(fields: Iterable[str]) -> None:
+    refused = [name for name in VERDICT_FIELDS if name in fields]
+    if refused:
+        raise ValidationError({name: VERDICT_HINT for name in refused})
 
 
 @transaction.atomic
 def claim_create(*, by: AbstractBaseUser | None, reason: str = "", **fields: Any) -> Claim:
-    """Log a new claim as a draft."""
+    """Log a new claim as a draft. Its verdict is not the editor's to set: it starts
+    unassessed and changes only through review (`claim_assess`)."""
+    _refuse_verdict_fields(fields)
     claim = Claim(created_by=by, **fields)
     claim.full_clean()
-    claim._history_user = by
-    claim._change_reason = reason or "created"
-    claim.save()
+    _save(claim, by=by, reason=reason or "created")
     return claim
 
 
@@ -157,18 +212,97 @@ def claim_update(
     reason: str = "",
     expected_version: int | None = None,
 ) -> Claim:
-    """Change a claim's editable fields. A published claim whose statement, claimant or quantity
-    changes goes back to review (see Claim.save). With `expected_version`, refuses a lost update."""
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked, expected_version)
+    """Change a claim's editable fields (not its verdict: see `claim_assess`). A published claim
+    whose statement, claimant or quantity changes goes back to review along the table's reopen
+    edge, and the hooks open a review item naming what changed. With `expected_version`,
+    refuses a lost update."""
+    _refuse_verdict_fields(data)
+    locked = _lock(claim, expected_version)
+    changed = [
+        name
+        for name in Claim.MATERIAL_FIELDS
+        if name.removesuffix("_id") in data or name in data
+        if _differs(locked, name, data)
+    ]
     for field, value in data.items():
         setattr(locked, field, value)
     locked.full_clean()
-    locked._history_user = by
-    locked._change_reason = reason or "edited"
-    locked.save()
+    if changed and locked.state == State.PUBLISHED:
+        names = ", ".join(name.removesuffix("_id") for name in changed)
+        _reopen_published(
+            locked,
+            by=by,
+            cause=Cause.EDIT,
+            detail=f"published claim edited ({names})",
+            reason=reason,
+        )
+    else:
+        _save(locked, by=by, reason=reason or "edited")
     return locked
+
+
+def _differs(claim: Claim, name: str, data: dict[str, Any]) -> bool:
+    field = name.removesuffix("_id")
+    if field in data:
+        new = data[field]
+        new = new.pk if name.endswith("_id") and hasattr(new, "pk") else new
+    else:
+        new = data[name]
+    return getattr(claim, name) != new
+
+
+@transaction.atomic
+def claim_assess(
+    *,
+    claim: Claim,
+    by: AbstractBaseUser | None,
+    assessment: str,
+    note: str | None = None,
+    reason: str,
+) -> Claim:
+    """Set the claim's verdict. Only a reviewer, and only while the claim is in review: the
+    reviewers' queue calls this when an item is resolved, so a verdict never changes around the
+    workflow. `note=None` keeps the current explanation."""
+    locked = _lock(claim)
+    if by is not None and not by.has_perm(REVIEW_PERMISSION):
+        raise VerdictNotEditable("Only reviewers assess claims, by resolving a review item.")
+    if locked.state != State.IN_REVIEW:
+        raise VerdictNotEditable(
+            f"Claim #{locked.pk} is “{locked.get_state_display()}”: a verdict is given only "
+            "while a reviewer has it “In review”."
+        )
+    locked.assessment = assessment
+    if note is not None:
+        locked.assessment_note = note
+    locked.full_clean()
+    _save(locked, by=by, reason=reason)
+    _copy_state(locked, claim)
+    return claim
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim, by: AbstractBaseUser | None, reason: str = "") -> None:
+    """Remove a claim for good, with its evidence and relations; the history keeps who and why.
+    Only a superuser may: editors archive instead, which keeps the record."""
+    if by is not None and not by.is_superuser:
+        raise DeleteNotPermitted("Only an administrator removes a claim for good; archive it.")
+    locked = _lock(claim)
+    locked._history_user = by
+    locked._change_reason = reason or "deleted"
+    locked.delete()
+
+
+class DeleteNotPermitted(WorkflowError):
+    code = "permission_denied"
+    http_status = 403
+
+
+class VerdictNotEditable(WorkflowError):
+    code = "verdict_not_editable"
+
+
+def _touch(*claim_ids: int) -> None:
+    Claim.objects.filter(pk__in=[pk for pk in claim_ids if pk]).touch()
 
 
 @transaction.atomic
@@ -178,19 +312,103 @@ def evidence_add(
     source: Source,
     by: AbstractBaseUser | None,
     expected_version: int | None = None,
+    reason: str = "",
     **fields: Any,
 ) -> Evidence:
-    """Attach `source` to `claim` as evidence. With `expected_version`, the claim is locked and
-    a caller who saw an older version is refused (StaleVersion) before anything is written."""
-    if expected_version is not None:
-        locked = Claim.objects.select_for_update().only("version").get(pk=claim.pk)
-        if locked.version != expected_version:
-            raise StaleVersion(locked, expected_version)
-    evidence = Evidence(claim=claim, source=source, added_by=by, **fields)
+    """Attach `source` to `claim` as evidence. The claim is locked first, and a caller who saw an
+    older version (`expected_version`) is refused (StaleVersion) before anything is written. New
+    evidence on a published claim sends it back to review (a `new_evidence` item)."""
+    locked = _lock(claim, expected_version)
+    evidence = Evidence(claim=locked, source=source, added_by=by, **fields)
     evidence.full_clean()
     evidence._history_user = by
+    evidence._change_reason = reason or "added"
     evidence.save()
+    _evidence_changed(locked, by=by, detail=f"evidence added: {source}", reason=reason)
     return evidence
+
+
+@transaction.atomic
+def evidence_update(
+    *, evidence: Evidence, by: AbstractBaseUser | None, data: dict[str, Any], reason: str = ""
+) -> Evidence:
+    """Change an evidence row; on a published claim that is a change of substance, so the claim
+    goes back to review."""
+    locked_claim = _lock(evidence.claim)
+    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    changed = [name for name, value in data.items() if getattr(locked, name) != value]
+    for name, value in data.items():
+        setattr(locked, name, value)
+    if not changed:
+        return locked
+    locked.full_clean()
+    locked._history_user = by
+    locked._change_reason = reason or "edited"
+    locked.save()
+    _evidence_changed(
+        locked_claim,
+        by=by,
+        detail=f"evidence #{locked.pk} changed ({', '.join(changed)})",
+        reason=reason,
+    )
+    return locked
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, by: AbstractBaseUser | None, reason: str = "") -> None:
+    """Remove an evidence row, with who and why in its history. On a published claim the
+    verdict loses a ground, so the claim goes back to review."""
+    locked_claim = _lock(evidence.claim)
+    text = f"evidence #{evidence.pk} removed: {evidence.source}"
+    evidence._history_user = by
+    evidence._change_reason = reason or "removed"
+    evidence.delete()
+    _evidence_changed(locked_claim, by=by, detail=text, reason=reason)
+
+
+def _evidence_changed(claim: Claim, *, by, detail: str, reason: str) -> None:
+    if not _reopen_published(claim, by=by, cause=Cause.EVIDENCE, detail=detail, reason=reason):
+        _touch(claim.pk)  # clients' cached copies (ETags) go stale all the same
+
+
+@transaction.atomic
+def relation_add(
+    *, from_claim: Claim, to_claim: Claim, kind: str, by: AbstractBaseUser | None, note: str = ""
+) -> ClaimRelation:
+    """Relate two claims (e.g. a counter-claim that contradicts another); both change version."""
+    relation = ClaimRelation(
+        from_claim=from_claim, to_claim=to_claim, kind=kind, note=note, created_by=by
+    )
+    relation.full_clean()
+    relation._history_user = by
+    relation.save()
+    _touch(relation.from_claim_id, relation.to_claim_id)
+    return relation
+
+
+@transaction.atomic
+def relation_update(
+    *, relation: ClaimRelation, by: AbstractBaseUser | None, data: dict[str, Any]
+) -> ClaimRelation:
+    """Change a relation; every claim it touched before or after changes version."""
+    locked = ClaimRelation.objects.select_for_update().get(pk=relation.pk)
+    before = (locked.from_claim_id, locked.to_claim_id)
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked._history_user = by
+    locked.save()
+    _touch(*before, locked.from_claim_id, locked.to_claim_id)
+    return locked
+
+
+@transaction.atomic
+def relation_remove(*, relation: ClaimRelation, by: AbstractBaseUser | None) -> None:
+    """Remove a relation; both claims change version, so cached copies go stale."""
+    ids = (relation.from_claim_id, relation.to_claim_id)
+    relation._history_user = by
+    relation.delete()
+    _touch(*ids)
 
 
 def source_get_or_create(

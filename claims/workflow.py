@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from .errors import DomainError
+
 
 class State(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -31,8 +33,15 @@ class Transition:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.source.label} → {self.target.label})"
+        return f"{self.verb.capitalize()} ({self.source.label} → {self.target.label})"
 
+    @property
+    def verb(self) -> str:
+        """The move as people say it: "return to the editor", not "return"."""
+        return MOVE_VERBS.get(self.name, self.name)
+
+
+MOVE_VERBS = {"take": "take for review", "return": "return to the editor"}
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", State.DRAFT, State.PENDING_REVIEW, EDIT_PERMISSION),
@@ -57,33 +66,49 @@ _BY_EDGE: dict[tuple[str, str], Transition] = {(t.source, t.target): t for t in 
 MOVE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(t.name for t in TRANSITIONS))
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     """A claim could not be moved; nothing was changed."""
 
 
+def state_label(value: str) -> str:
+    """What people read for a state: its label, or the text itself if it names no state."""
+    try:
+        return State(value).label
+    except ValueError:
+        return value
+
+
 class IllegalTransition(WorkflowError):
+    code = "illegal_transition"
+
     def __init__(self, source: str, target: str):
         self.source, self.target = source, target
         self.allowed = allowed_targets(source)
-        allowed = ", ".join(self.allowed) or "none"
+        allowed = ", ".join(f"“{state_label(t)}”" for t in self.allowed) or "none"
+        target_text = " or ".join(f"“{state_label(t)}”" for t in target.split("/"))
         super().__init__(
-            f"A claim cannot move from '{source}' to '{target}'. "
-            f"Allowed from '{source}': {allowed}."
+            f"A claim cannot move from “{state_label(source)}” to {target_text}. "
+            f"Allowed from “{state_label(source)}”: {allowed}."
         )
 
 
 class TransitionNotPermitted(WorkflowError):
+    code = "permission_denied"
+    http_status = 403
+
     def __init__(self, transition: Transition):
         self.transition = transition
-        super().__init__(f"You do not have permission to {transition.name} claims.")
+        super().__init__(f"You do not have permission to {transition.verb} claims.")
 
 
 class TransitionBlocked(WorkflowError):
     """The move is allowed in general but this claim does not meet its conditions yet."""
 
+    code = "transition_blocked"
+
     def __init__(self, transition: Transition, reasons: list[str]):
         self.transition, self.reasons = transition, reasons
-        super().__init__(f"Cannot {transition.name} this claim: {'; '.join(reasons)}.")
+        super().__init__(f"Cannot {transition.verb} this claim: {'; '.join(reasons)}.")
 
 
 def allowed_targets(source: str) -> list[str]:
@@ -104,3 +129,12 @@ def transition_named(source: str, name: str) -> Transition:
             return t
     targets = {t.target.value for t in TRANSITIONS if t.name == name}
     raise IllegalTransition(source, "/".join(sorted(targets)) or name)
+
+
+class Cause(models.TextChoices):
+    """Why a move happened, for the hooks that react to it (a reopen caused by new evidence
+    opens a different review item from one caused by an edit)."""
+
+    MOVE = "move", "Moved by hand"
+    EDIT = "edit", "Published claim edited"
+    EVIDENCE = "evidence", "Evidence changed"

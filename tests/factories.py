@@ -2,6 +2,7 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from claims.models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
 from tracker.models import FollowUp, Progress, ReviewItem, Scenario, Stance, Term
@@ -138,3 +139,38 @@ class ReviewItemFactory(factory.django.DjangoModelFactory):
 
     claim = factory.SubFactory(ClaimFactory)
     reason = ReviewItem.Reason.MANUAL
+    state = ReviewItem.State.OPEN
+    # Only states the queue can reach (the database refuses others): a held item has a holder
+    # and a lease, a closed one says when it closed.
+    assignee = factory.Maybe(
+        factory.LazyAttribute(lambda item: item.state == ReviewItem.State.CLAIMED),
+        yes_declaration=factory.SubFactory(UserFactory),
+        no_declaration=None,
+    )
+    claimed_at = factory.LazyAttribute(
+        lambda item: timezone.now() if item.state == ReviewItem.State.CLAIMED else None
+    )
+    lease_expires_at = factory.LazyAttribute(
+        lambda item: (
+            timezone.now() + dt.timedelta(minutes=30)
+            if item.state == ReviewItem.State.CLAIMED
+            else None
+        )
+    )
+    resolved_at = factory.LazyAttribute(
+        lambda item: (
+            timezone.now()
+            if item.state in (ReviewItem.State.RESOLVED, ReviewItem.State.DISMISSED)
+            else None
+        )
+    )
+
+
+def with_twin(item: ReviewItem) -> ReviewItem:
+    """`item`, with a second live item on its claim: a reviewer may dismiss one of them, since
+    the claim stays in the queue (the last item of a claim waiting for review is resolved)."""
+    other = ReviewItem.Reason.SUBMITTED
+    if item.reason == other:
+        other = ReviewItem.Reason.MANUAL
+    ReviewItemFactory(claim=item.claim, reason=other)
+    return item

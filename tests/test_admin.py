@@ -150,7 +150,7 @@ def test_admin_actions_report_what_was_refused_per_claim(client, editor):
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert "Submit: 1 claim(s) moved." in texts
     assert any(
-        t.startswith(f"#{published.pk}: A claim cannot move from 'published'") for t in texts
+        t.startswith(f"#{published.pk}: A claim cannot move from “Published”") for t in texts
     )
     draft.refresh_from_db()
     assert draft.state == State.PENDING_REVIEW

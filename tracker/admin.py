@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from claims.admin import ClaimAdmin, ReasonActionForm, SubsetFilter
+from claims.admin import ClaimAdmin, HistoryAdmin, ReasonActionForm, SubsetFilter
+from claims.errors import DomainError
 from claims.models import Claim
 
 from . import queue
@@ -60,7 +60,7 @@ class StanceInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
+class ScenarioAdmin(HistoryAdmin):
     list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
     list_filter = ("kind", "status", ("proposed_by", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "description", "terms__text")
@@ -78,7 +78,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(SimpleHistoryAdmin):
+class TermAdmin(HistoryAdmin):
     list_display = ("scenario", "position", "text")
     list_select_related = ("scenario",)
     search_fields = ("text", "scenario__title")
@@ -86,7 +86,7 @@ class TermAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Stance)
-class StanceAdmin(SimpleHistoryAdmin):
+class StanceAdmin(HistoryAdmin):
     list_display = ("scenario", "actor", "position", "as_of", "source")
     list_filter = ("position", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("scenario__title", "actor__name", "note")
@@ -138,7 +138,7 @@ def _follow_up_action(target: str, description: str):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(HistoryAdmin):
     action_form = FollowUpStateForm
     list_display = (
         "title",
@@ -198,7 +198,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Progress)
-class ProgressAdmin(SimpleHistoryAdmin):
+class ProgressAdmin(HistoryAdmin):
     list_display = ("follow_up", "as_of", "quantity_delivered", "source")
     list_select_related = ("follow_up", "source")
     autocomplete_fields = ("follow_up", "source")
@@ -217,10 +217,57 @@ class AssignActionForm(ReasonActionForm):
     )
 
 
+def _item_action(move, description: str, done: str, *, needs_reason: bool = False):
+    """An admin action that makes one queue move (tracker/queue.py) on each selected item, as
+    the logged-in user, and reports per item what was refused and why."""
+
+    def action(modeladmin, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if needs_reason and not reason:
+            modeladmin.message_user(request, "Write the reason in the Reason box.", messages.ERROR)
+            return
+        kwargs = {"reason": reason} if needs_reason or move is queue.release else {}
+        count = 0
+        for item in queryset.order_by("pk"):
+            try:
+                move(item=item, by=request.user, **kwargs)
+                count += 1
+            except DomainError as exc:
+                modeladmin.message_user(request, f"#{item.pk}: {exc}", messages.ERROR)
+        if count:
+            modeladmin.message_user(request, f"{count} item(s) {done}.", messages.SUCCESS)
+
+    action.__name__ = f"{move.__name__}_selected"
+    return admin.action(description=description)(action)
+
+
+class ManualItemForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and not (cleaned.get("claim") or cleaned.get("follow_up")):
+            raise forms.ValidationError("Choose the claim or the follow-up a reviewer should see.")
+        return cleaned
+
+
 @admin.register(ReviewItem)
-class ReviewItemAdmin(SimpleHistoryAdmin):
+class ReviewItemAdmin(HistoryAdmin):
+    """Review items move only through the reviewers' queue: the page's fields are read-only and
+    each move is an action that calls tracker/queue.py, with its checks (reviewer, lease,
+    holder, the assign permission) and its history."""
+
+    form = ManualItemForm
     action_form = AssignActionForm
-    actions = ["assign_selected"]
+    actions = [
+        _item_action(queue.take, "Take selected items (hold them on a lease)", "taken"),
+        _item_action(queue.release, "Release selected items back to the queue", "released"),
+        _item_action(
+            queue.dismiss,
+            "Dismiss selected items (reason in the Reason box)",
+            "dismissed",
+            needs_reason=True,
+        ),
+        "assign_selected",
+    ]
     list_display = (
         "id",
         "subject",
@@ -233,15 +280,46 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
     list_filter = ("reason", "state", ("assignee", admin.RelatedOnlyFieldListFilter))
     search_fields = ("claim__statement", "follow_up__title", "resolution_note")
     list_select_related = ("claim", "follow_up", "assignee")
-    autocomplete_fields = ("claim", "follow_up", "assignee")
-    readonly_fields = (
+    autocomplete_fields = ("claim", "follow_up")
+    fields = (
+        "claim",
+        "follow_up",
+        "reason",
+        "reason_detail",
+        "state",
+        "assignee",
         "claimed_at",
         "lease_expires_at",
         "resolved_at",
+        "resolution_note",
         "created_at",
         "sweep_run",
     )
+    # What a person may say when opening an item by hand; everything else is the queue's.
+    add_fields = ("claim", "follow_up", "reason_detail")
     date_hierarchy = "created_at"
+
+    def get_fields(self, request, obj=None):
+        return self.fields if obj else self.add_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:  # every field is read-only: nothing to save
+            return
+        item = queue.open_item(
+            reason=ReviewItem.Reason.MANUAL,
+            claim=form.cleaned_data.get("claim"),
+            follow_up=form.cleaned_data.get("follow_up"),
+            detail=form.cleaned_data.get("reason_detail") or "opened by hand",
+            by=request.user,
+        )
+        obj.pk, obj._state.adding, obj._state.db = item.pk, False, item._state.db
+
+    def has_delete_permission(self, request, obj=None):
+        # Items are the record of what reviewers were asked and answered: dismiss instead.
+        return False
 
     @admin.display(description="subject")
     def subject(self, obj):
@@ -260,7 +338,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
             return
         try:
             counts = queue.assign_items(items=queryset, to=reviewer, by=request.user)
-        except queue.QueueError as exc:
+        except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(

@@ -265,6 +265,8 @@ class ReviewItem(models.Model):
         DEADLINE_PASSED = "deadline_passed", "Deadline passed"
         REVIEW_DUE = "review_due", "Review due"
         NEW_EVIDENCE = "new_evidence", "New evidence"
+        SUBMITTED = "submitted", "Submitted"
+        REOPENED = "reopened", "Reopened"
         MANUAL = "manual", "Manual"
 
     class State(models.TextChoices):
@@ -282,6 +284,12 @@ class ReviewItem(models.Model):
         FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items"
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
+    reason_detail = models.TextField(
+        blank=True,
+        db_default="",  # the sweep inserts items in raw SQL without naming this column
+        help_text="What needs a reviewer: the fields an edit changed, the evidence added, the "
+        "reason given for a reopen.",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -324,6 +332,28 @@ class ReviewItem(models.Model):
                 condition=Q(state__in=["open", "claimed"]),
                 nulls_distinct=False,
                 name="review_item_one_active_per_subject",
+            ),
+            # Only states the queue can reach: a held item has a holder and a lease (or lease
+            # expiry could never free it); a waiting one has no lease (an open item's assignee
+            # is a reservation made by assign_items); a closed one says when it closed.
+            models.CheckConstraint(
+                condition=~Q(state="claimed")
+                | Q(
+                    assignee__isnull=False,
+                    lease_expires_at__isnull=False,
+                    claimed_at__isnull=False,
+                ),
+                name="review_item_claimed_has_holder_and_lease",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="open")
+                | Q(lease_expires_at__isnull=True, claimed_at__isnull=True),
+                name="review_item_open_has_no_lease",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["resolved", "dismissed"])
+                | Q(resolved_at__isnull=False, lease_expires_at__isnull=True),
+                name="review_item_closed_has_resolved_at",
             ),
         ]
         indexes = [models.Index(fields=["state", "created_at"], name="review_item_queue_idx")]

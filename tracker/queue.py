@@ -25,16 +25,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from claims.errors import DomainError
 from claims.models import Claim, Evidence
 from claims.services import (
     StaleVersion,
+    claim_assess,
     claim_transition,
-    claim_update,
     evidence_add,
     source_get_or_create,
 )
@@ -55,7 +56,7 @@ ASSIGN_PERMISSION = "tracker.assign_reviewitem"
 # --- Errors ------------------------------------------------------------------------------------
 
 
-class QueueError(Exception):
+class QueueError(DomainError):
     """A queue move was refused; nothing was changed."""
 
     http_status = 409
@@ -100,6 +101,18 @@ class ItemClosed(QueueError):
     def __init__(self, item: ReviewItem):
         self.item = item
         super().__init__(f"Review item #{item.pk} is already {item.get_state_display().lower()}.")
+
+
+class ClaimNeedsVerdict(QueueError):
+    """Dismissing would leave a claim waiting for review with nothing in the queue for it."""
+
+    def __init__(self, item: ReviewItem):
+        self.item = item
+        super().__init__(
+            f"Claim #{item.claim_id} waits for review and item #{item.pk} is the only one on it: "
+            "resolve the item (publish, return to the editor or archive) instead of dismissing "
+            "it, or the claim would never reach a reviewer again."
+        )
 
 
 class InvalidResolution(QueueError):
@@ -395,9 +408,12 @@ def dismiss(
         raise ItemClosed(locked)
     if locked.state == Item.CLAIMED:
         _require_live_lease(locked, by=by, now=now)
-        _release_claim(locked, by=by, reason=f"review item #{locked.pk} dismissed: {reason}")
     elif locked.assignee_id not in (None, by.pk):
         raise ItemClaimedByOther(locked)
+    if _last_live_item_of_waiting_claim(locked):
+        raise ClaimNeedsVerdict(locked)
+    if locked.state == Item.CLAIMED:
+        _release_claim(locked, by=by, reason=f"review item #{locked.pk} dismissed: {reason}")
     _close(locked, state=Item.DISMISSED, by=by, now=now, note=reason.strip())
     return _copy(locked, item)
 
@@ -423,11 +439,13 @@ def resolve(
     _require_live_lease(locked, by=by, now=now)
     _check_resolution(locked, note=note, claim=claim, follow_up=follow_up)
     note = note.strip()
+    # Closed first: the claim's moves below close every other live item on it (the queue's
+    # hooks), and this one must end resolved, not dismissed by its own outcome.
+    _close(locked, state=Item.RESOLVED, by=by, now=now, note=note)
     if claim is not None:
         _resolve_claim(locked, by=by, note=note, outcome=claim)
     if follow_up is not None:
         _resolve_follow_up(locked.follow_up, by=by, note=note, outcome=follow_up)
-    _close(locked, state=Item.RESOLVED, by=by, now=now, note=note)
     return _copy(locked, item)
 
 
@@ -485,6 +503,65 @@ def assign_items(
     return {"assigned": assigned, "skipped": len(ids) - assigned}
 
 
+# --- Feeding and clearing the queue (called by tracker.intake's hooks and the admin) ----------
+
+
+def open_item(
+    *,
+    reason: str,
+    claim: Claim | None = None,
+    follow_up: FollowUp | None = None,
+    detail: str = "",
+    by: AbstractBaseUser | None = None,
+) -> ReviewItem:
+    """The live item for this subject and reason: the one already waiting (what `detail` adds is
+    appended to it) or a new open one. At most one live item per subject and reason, held by
+    the database's constraint even when two writers open one at the same moment."""
+    with transaction.atomic():
+        live = (
+            ReviewItem.objects.active()
+            .filter(claim=claim, follow_up=follow_up, reason=reason)
+            .select_for_update()
+            .first()
+        )
+        if live is None:
+            item = ReviewItem(claim=claim, follow_up=follow_up, reason=reason, reason_detail=detail)
+            item.full_clean(exclude=["claim", "follow_up"], validate_constraints=False)
+            item._history_user = by
+            item._change_reason = f"opened: {detail}" if detail else "opened"
+            try:
+                with transaction.atomic():
+                    item.save()
+                return item
+            except IntegrityError:  # opened by a concurrent writer a moment ago
+                live = (
+                    ReviewItem.objects.active()
+                    .filter(claim=claim, follow_up=follow_up, reason=reason)
+                    .get()
+                )
+        if detail and detail not in live.reason_detail:
+            live.reason_detail = "; ".join(filter(None, [live.reason_detail, detail]))
+            _save(live, by=by, reason=f"again: {detail}", fields=["reason_detail"])
+        return live
+
+
+def close_claim_items(*, claim: Claim, by: AbstractBaseUser | None, note: str) -> int:
+    """Dismiss every live item on `claim`, with `note` as the reason, because what they asked
+    for was settled elsewhere (the claim was published, archived or returned to its editor), so
+    the queue never holds dead items. Returns how many were closed."""
+    now = timezone.now()
+    closed = 0
+    for item in (
+        ReviewItem.objects.active()
+        .filter(claim_id=claim.pk)
+        .order_by("pk")
+        .select_for_update(of=_of_self())
+    ):
+        _close(item, state=Item.DISMISSED, by=by, now=now, note=note)
+        closed += 1
+    return closed
+
+
 # --- Internals ---------------------------------------------------------------------------------
 
 
@@ -513,6 +590,16 @@ def _first_free(qs: QuerySet[ReviewItem]) -> ReviewItem | None:
 def _of_self() -> tuple[str, ...]:
     # Lock the item row only: PostgreSQL refuses to lock the nullable side of an outer join.
     return ("self",) if connection.features.has_select_for_update_of else ()
+
+
+def _last_live_item_of_waiting_claim(item: ReviewItem) -> bool:
+    if item.claim_id is None:
+        return False
+    waiting = Claim.objects.filter(
+        pk=item.claim_id, state__in=[State.PENDING_REVIEW, State.IN_REVIEW]
+    ).exists()
+    others = ReviewItem.objects.active().filter(claim_id=item.claim_id).exclude(pk=item.pk)
+    return waiting and not others.exists()
 
 
 def _require_reviewer(user: AbstractBaseUser | None) -> None:
@@ -724,6 +811,9 @@ def _resolve_claim(
     # Checked before evidence is written, since every evidence row bumps the claim's version.
     if outcome.expected_version is not None and current.version != outcome.expected_version:
         raise StaleVersion(current, outcome.expected_version)
+    if current.state == State.PENDING_REVIEW:
+        # Another item on the same claim gave it back meanwhile; take it up again for this one.
+        claim_transition(claim=current, to=State.IN_REVIEW, by=by, reason=why)
     try:
         for new in outcome.new_evidence:
             source, _ = source_get_or_create(url=new.url, by=by, title=new.title or new.url)
@@ -735,6 +825,7 @@ def _resolve_claim(
                 credibility=new.credibility,
                 excerpt=new.excerpt,
                 note=why,
+                reason=f"added in {why}",
             )
         for evidence in Evidence.objects.filter(
             claim_id=item.claim_id, pk__in=outcome.confirm_evidence
@@ -743,25 +834,24 @@ def _resolve_claim(
             evidence._history_user = by
             evidence._change_reason = f"confirmed in {why}"
             evidence.save()
-        data = {"assessment": outcome.assessment}
-        if outcome.assessment_note is not None:
-            data["assessment_note"] = outcome.assessment_note
-        claim = claim_update(claim=current, by=by, data=data, reason=f"assessed in {why}")
+        claim = claim_assess(
+            claim=current,
+            by=by,
+            assessment=outcome.assessment,
+            note=outcome.assessment_note,
+            reason=f"assessed in {why}",
+        )
     except ValidationError as exc:
         raise InvalidResolution(
             exc.message_dict if hasattr(exc, "error_dict") else {"evidence": exc.messages}
         ) from exc
-    if claim.state == State.PENDING_REVIEW:
-        # Another item on the same claim gave it back meanwhile; take it up again for this one.
-        claim_transition(claim=claim, to=State.IN_REVIEW, by=by, reason=why)
     if outcome.next_state == NextState.PUBLISH:
         claim_transition(claim=claim, to=State.PUBLISHED, by=by, reason=why)
     elif outcome.next_state == NextState.RETURN:
         claim_transition(claim=claim, to=State.DRAFT, by=by, reason=why)
     else:
         # The table has no in_review → archived edge: give the claim back, then archive it.
-        if claim.state == State.IN_REVIEW:
-            claim_transition(claim=claim, to=State.PENDING_REVIEW, by=by, reason=why)
+        claim_transition(claim=claim, to=State.PENDING_REVIEW, by=by, reason=why)
         claim_transition(claim=claim, to=State.ARCHIVED, by=by, reason=why)
     item.claim = claim
 

@@ -6,13 +6,12 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.workflow import WorkflowError
+from claims.errors import DomainError
 
 from . import queue, selectors
 from .forms import DismissForm, ReleaseForm, ResolveForm
@@ -20,7 +19,7 @@ from .models import ReviewItem
 from .services import IllegalFollowUpMove
 
 # Every refusal a reviewer can meet: shown as a message, never a server error.
-REFUSALS = (queue.QueueError, WorkflowError, IllegalFollowUpMove)
+REFUSALS = (DomainError, IllegalFollowUpMove)
 
 
 def reviewer_required(view):
@@ -28,7 +27,8 @@ def reviewer_required(view):
     @login_required(login_url="review:login")
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not queue.is_reviewer(request.user):
-            raise PermissionDenied("Only members of the Reviewers group can use the review queue.")
+            # Signed in, but not a reviewer: say which group is needed and who can grant it.
+            return render(request, "tracker/not_a_reviewer.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapped

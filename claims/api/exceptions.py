@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from claims.errors import DomainError
 from claims.services import StaleVersion
 from claims.workflow import (
     TRANSITIONS,
@@ -81,6 +82,9 @@ def exception_handler(exc, context):
             if callable(status_code):
                 status_code = status_code(exc)
             return Response({"detail": str(exc), "code": code, **details(exc)}, status=status_code)
+    if isinstance(exc, DomainError):
+        body = {"detail": str(exc), "code": exc.code, **exc.field_errors}
+        return Response(body, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ObjectDoesNotExist):

@@ -26,6 +26,10 @@ class StrictFieldsMixin:
     read_only_hint = {
         "state": "Read-only: move a claim with POST …/transition/.",
         "version": "Read-only: send the version you saw in an If-Match header.",
+        "assessment": "Read-only: the verdict changes only when a reviewer resolves a review item "
+        "(POST /api/v1/review-queue/{id}/resolve/).",
+        "assessment_note": "Read-only: the verdict's explanation changes only when a reviewer "
+        "resolves a review item (POST /api/v1/review-queue/{id}/resolve/).",
     }
 
     def to_internal_value(self, data):
@@ -168,7 +172,15 @@ class ClaimSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "version",
             "reason",
         ]
-        read_only_fields = ["state", "version", "created_at", "updated_at"]
+        # The verdict (assessment and its note) belongs to review: see tracker/queue.py resolve.
+        read_only_fields = [
+            "state",
+            "assessment",
+            "assessment_note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"statement": {"max_length": 20000}}
 
     def to_representation(self, claim):

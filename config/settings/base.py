@@ -88,6 +88,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="claimtracker@localho
 
 # Why a change happened is free text of any length, not the 100 characters simple-history allows.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# History is read-only: no revert button (claims.admin.HistoryAdmin also refuses the revert POST,
+# which this setting alone does not). Restoring an older text is an ordinary edit.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Celery ------------------------------------------------------------------------------
 # The embedded default needs no server: Celery's filesystem transport keeps messages under var/.

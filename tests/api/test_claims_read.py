@@ -9,7 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Evidence
-from claims.services import api_token_issue, claim_update
+from claims.services import (
+    api_token_issue,
+    claim_assess,
+    claim_update,
+    evidence_add,
+    evidence_remove,
+    relation_add,
+    relation_remove,
+)
 from claims.workflow import State
 from tests.api.conftest import detail
 from tests.factories import (
@@ -139,7 +147,7 @@ def test_page_size_is_capped_at_500(api, editor, as_user, settings):
 
 def test_ordering_on_documented_fields(api, editor, as_user):
     old, new = ClaimFactory(), ClaimFactory()
-    claim_update(claim=old, by=editor, data={"assessment_note": "touched"})
+    claim_update(claim=old, by=editor, data={"priority": "high"})
     client = as_user(editor)
     by_update = [
         c["id"] for c in client.get("/api/v1/claims/?ordering=-updated_at").json()["results"]
@@ -220,14 +228,24 @@ def test_if_none_match_answers_304_without_loading_the_claim(api, published):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda c: claim_update(claim=c, by=None, data={"assessment_note": "new"}),
-        lambda c: EvidenceFactory(claim=c),
-        lambda c: ClaimRelationFactory(from_claim=ClaimFactory(), to_claim=c),
+        lambda c: claim_update(claim=c, by=None, data={"priority": "high"}),
+        lambda c: evidence_add(claim=c, source=SourceFactory(), by=None, stance="context"),
+        lambda c: relation_add(from_claim=ClaimFactory(), to_claim=c, kind="supports", by=None),
+        lambda c: relation_remove(relation=ClaimRelationFactory(to_claim=c), by=None),
+        lambda c: evidence_remove(evidence=c.evidence.first(), by=None),
         lambda c: ReviewItemFactory(claim=c),
     ],
-    ids=["field edit", "evidence added", "relation added", "review item opened"],
+    ids=[
+        "field edit",
+        "evidence added",
+        "relation added",
+        "relation deleted",
+        "evidence deleted",
+        "review item opened",
+    ],
 )
-def test_any_change_shown_in_the_json_changes_the_etag(api, published, change):
+def test_any_change_shown_in_the_json_changes_the_etag(as_user, editor, published, change):
+    api = as_user(editor)  # new or removed evidence sends a published claim back to review
     tag = api.get(detail(published)).headers["ETag"]
     change(published)
     response = api.get(detail(published), HTTP_IF_NONE_MATCH=tag)
@@ -244,11 +262,11 @@ def test_conditional_get_on_an_invisible_draft_is_404(api, draft):
 
 def test_as_of_answers_the_claim_as_it_stood(api, editor, as_user):
     with time_machine.travel(dt.datetime(2025, 6, 2, 12, tzinfo=dt.UTC), tick=False):
-        claim = ClaimFactory(assessment=Claim.Assessment.UNASSESSED)
+        claim = ClaimFactory(assessment=Claim.Assessment.UNASSESSED, state=State.IN_REVIEW)
     with time_machine.travel(dt.datetime(2025, 6, 20, 12, tzinfo=dt.UTC), tick=False):
         EvidenceFactory(claim=claim)
     with time_machine.travel(dt.datetime(2025, 7, 15, 12, tzinfo=dt.UTC), tick=False):
-        claim_update(claim=claim, by=editor, data={"assessment": Claim.Assessment.FALSE})
+        claim_assess(claim=claim, by=None, assessment=Claim.Assessment.FALSE, reason="review")
     client = as_user(editor)
 
     june = client.get(detail(claim) + "?as_of=2025-06-30T00:00:00Z")
@@ -286,15 +304,15 @@ def test_as_of_hides_a_past_draft_from_the_public(api, editor):
 
 
 def test_history_says_who_when_what_and_why(api, editor, as_user):
-    claim = ClaimFactory(assessment_note="")
-    claim_update(claim=claim, by=editor, data={"assessment_note": "Checked"}, reason="new source")
+    claim = ClaimFactory(quantity_unit="")
+    claim_update(claim=claim, by=editor, data={"quantity_unit": "drones"}, reason="new source")
     EvidenceFactory(claim=claim)
 
     entries = as_user(editor).get(detail(claim) + "history/").json()
 
     edit = next(e for e in entries if e["why"] == "new source")
     assert edit["who"] == {"id": editor.pk, "name": editor.username}
-    assert edit["changes"] == [{"field": "assessment_note", "old": "", "new": "Checked"}]
+    assert edit["changes"] == [{"field": "quantity_unit", "old": "", "new": "drones"}]
     assert edit["object"] == "claim" and edit["when"]
     assert [e["object"] for e in entries].count("evidence") == 1
 

@@ -53,24 +53,22 @@ def test_fields_the_caller_may_not_write_are_refused_not_applied(
 def test_patch_with_the_current_tag_is_applied(api, editor, as_user, draft):
     client = as_user(editor)
     tag = _tag(client, draft)
-    response = client.patch(
-        detail(draft), {"assessment": "likely"}, format="json", HTTP_IF_MATCH=tag
-    )
+    response = client.patch(detail(draft), {"priority": "high"}, format="json", HTTP_IF_MATCH=tag)
     assert response.status_code == 200
-    assert response.json()["assessment"] == "likely"
+    assert response.json()["priority"] == "high"
     assert response.headers["ETag"] != tag
 
 
 def test_patch_with_a_stale_tag_answers_412_and_changes_nothing(api, editor, as_user, draft):
     client = as_user(editor)
     stale = _tag(client, draft)
-    client.patch(detail(draft), {"assessment_note": "first writer"}, format="json")
+    client.patch(detail(draft), {"quantity_unit": "first writer"}, format="json")
     response = client.patch(
-        detail(draft), {"assessment_note": "second writer"}, format="json", HTTP_IF_MATCH=stale
+        detail(draft), {"quantity_unit": "second writer"}, format="json", HTTP_IF_MATCH=stale
     )
     assert response.status_code == 412
     assert response.json()["code"] == "stale_version"
-    assert Claim.objects.get(pk=draft.pk).assessment_note == "first writer"
+    assert Claim.objects.get(pk=draft.pk).quantity_unit == "first writer"
 
 
 def test_if_match_for_another_claim_is_refused(api, editor, as_user, draft):
@@ -137,7 +135,7 @@ def test_transition_with_a_stale_tag_answers_412(api, reviewer, as_user):
     claim = PublishableClaimFactory(state=State.IN_REVIEW)
     client = as_user(reviewer)
     stale = _tag(client, claim)
-    client.patch(detail(claim), {"assessment_note": "meanwhile"}, format="json")
+    client.patch(detail(claim), {"priority": "high"}, format="json")
     response = client.post(
         detail(claim) + "transition/", {"to": "published"}, format="json", HTTP_IF_MATCH=stale
     )

@@ -12,6 +12,7 @@ from tests.factories import (
     ScenarioFactory,
     SourceFactory,
 )
+from tracker.models import ReviewItem
 
 ROLES = ("anonymous", "api_client", "editor", "reviewer")
 
@@ -19,6 +20,9 @@ ROLES = ("anonymous", "api_client", "editor", "reviewer")
 @pytest.fixture
 def world(db):
     source = SourceFactory()
+    waiting = PublishableClaimFactory(state=State.PENDING_REVIEW)
+    # A second live item on the queued claim, so dismissing one leaves the claim in the queue.
+    ReviewItemFactory(claim=waiting, reason=ReviewItem.Reason.SUBMITTED)
     return {
         "draft": ClaimFactory(),
         "published": PublishableClaimFactory(state=State.PUBLISHED),
@@ -27,7 +31,7 @@ def world(db):
         "scenario": ScenarioFactory(),
         "follow_up": FollowUpFactory(),
         "item": ReviewItemFactory(),
-        "queued": ReviewItemFactory(claim=PublishableClaimFactory(state=State.PENDING_REVIEW)),
+        "queued": ReviewItemFactory(claim=waiting),
     }
 
 
@@ -45,7 +49,7 @@ def client_for(api, request):
 def _body(world, kind):
     return {
         "claim": {"statement": "A new claim.", "claimant": world["published"].claimant_id},
-        "patch": {"assessment_note": "Checked again."},
+        "patch": {"priority": "high"},
         "submit": {"to": State.PENDING_REVIEW},
         "take": {"to": State.IN_REVIEW},
         "evidence": {"source": world["source"].pk, "stance": "refutes"},

@@ -19,6 +19,7 @@ from tests.factories import (
     ReviewItemFactory,
     TopicFactory,
     UserFactory,
+    with_twin,
 )
 from tracker import queue
 from tracker.models import FollowUp, ReviewItem
@@ -145,7 +146,7 @@ def test_renew_extends_the_lease_by_a_full_lease_from_now(as_user, reviewer):
 
 
 def test_dismiss_closes_an_open_item_with_its_reason(as_user, reviewer):
-    item = pending_item()
+    item = with_twin(pending_item())
 
     response = as_user(reviewer).post(
         move(item.pk, "dismiss"), {"reason": "Duplicate of #12."}, format="json"
@@ -324,8 +325,10 @@ def test_a_workflow_refusal_answers_409(as_user, reviewer):
         format="json",
     )
 
+    # A draft is not in review: no verdict can be given on it, let alone published.
     assert response.status_code == 409
-    assert response.json()["code"] == "illegal_transition"
+    assert response.json()["code"] == "verdict_not_editable"
+    assert "“Draft”" in response.json()["detail"]
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -401,7 +404,7 @@ def test_an_unknown_item_answers_404(as_user, reviewer):
 
 
 def test_a_closed_item_answers_409(as_user, reviewer):
-    item = pending_item()
+    item = with_twin(pending_item())
     queue.dismiss(item=item, by=reviewer, reason="duplicate")
     response = as_user(reviewer).post(move(item.pk, "take"))
     assert response.status_code == 409

@@ -1,14 +1,13 @@
 import pytest
 
-from claims.models import Claim
-from claims.services import StaleVersion, claim_update
+from claims.models import Claim, ClaimRelation
+from claims.services import StaleVersion, claim_update, evidence_add, relation_add
 from claims.workflow import State
 from tests.factories import (
     ActorFactory,
     ClaimFactory,
-    ClaimRelationFactory,
-    EvidenceFactory,
     PublishableClaimFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +24,12 @@ def test_version_grows_by_one_on_every_change():
     assert claim.version == 3
 
 
-def test_adding_evidence_or_a_relation_makes_the_claim_a_new_version():
+def test_adding_evidence_or_a_relation_makes_the_claim_a_new_version(editor):
     claim = ClaimFactory()
-    EvidenceFactory(claim=claim)
-    ClaimRelationFactory(from_claim=claim)
+    evidence_add(claim=claim, source=SourceFactory(), by=editor)
+    relation_add(
+        from_claim=claim, to_claim=ClaimFactory(), kind=ClaimRelation.Kind.SUPPORTS, by=editor
+    )
     claim.refresh_from_db()
     assert claim.version == 3
 
@@ -53,10 +54,10 @@ def test_editing_the_substance_of_a_published_claim_sends_it_back_to_review(fiel
     assert "typo in the figure" in record.history_change_reason
 
 
-def test_editing_the_note_of_a_published_claim_keeps_it_published(editor):
+def test_editing_the_priority_of_a_published_claim_keeps_it_published(editor):
     claim = PublishableClaimFactory(state=State.PUBLISHED)
     claim.refresh_from_db()
-    claim_update(claim=claim, by=editor, data={"assessment_note": "More context."})
+    claim_update(claim=claim, by=editor, data={"priority": Claim.Priority.HIGH})
     claim.refresh_from_db()
     assert claim.state == State.PUBLISHED
 
@@ -74,23 +75,20 @@ def test_a_stale_update_is_refused_and_changes_nothing(editor):
 
 def test_every_change_is_in_history_with_user_and_reason(editor):
     claim = ClaimFactory()
-    claim_update(claim=claim, by=editor, data={"assessment_note": "x"}, reason="source checked")
+    claim_update(claim=claim, by=editor, data={"priority": "high"}, reason="source checked")
     record = claim.history.latest()
     assert (record.history_user, record.history_change_reason) == (editor, "source checked")
     assert claim.history.count() == 2
 
 
-def test_a_refreshed_claim_does_not_mistake_someone_elses_edit_for_its_own(editor):
+def test_save_performs_no_workflow_the_update_service_does():
     claim = PublishableClaimFactory(state=State.PUBLISHED, statement="Before")
     claim.refresh_from_db()
-    Claim.objects.filter(pk=claim.pk).update(statement="Changed elsewhere")
-
-    claim.refresh_from_db()
-    claim.assessment_note = "note only"
+    claim.statement = "After"
     claim.save()
 
     claim.refresh_from_db()
-    assert claim.state == State.PUBLISHED
+    assert (claim.state, claim.statement) == (State.PUBLISHED, "After")
 
 
 def test_overdue_means_review_date_passed_or_a_linked_deadline_passed():

@@ -61,7 +61,7 @@ def test_every_other_move_is_refused_naming_the_allowed_ones_and_changes_nothing
 
     assert refused.value.allowed == allowed_targets(source)
     for allowed in allowed_targets(source):
-        assert allowed in str(refused.value)
+        assert f"“{State(allowed).label}”" in str(refused.value)  # labels, never raw codes
     claim.refresh_from_db()
     assert (claim.state, claim.version, claim.history.count()) == before
 

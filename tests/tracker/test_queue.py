@@ -8,14 +8,15 @@ from django.contrib.auth.models import Group
 from django.test import override_settings
 
 from claims.models import Claim, Evidence, Source
-from claims.services import StaleVersion
-from claims.workflow import IllegalTransition, State
+from claims.services import StaleVersion, VerdictNotEditable
+from claims.workflow import State
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,
     FollowUpFactory,
     ReviewItemFactory,
     UserFactory,
+    with_twin,
 )
 from tracker import queue
 from tracker.models import FollowUp, ReviewItem
@@ -396,11 +397,11 @@ def test_the_workflow_refuses_publishing_a_claim_without_evidence(reviewer):
     assert item.state == Item.CLAIMED
 
 
-def test_resolve_a_draft_claim_for_publishing_is_an_illegal_move(reviewer):
+def test_resolve_cannot_give_a_verdict_on_a_draft(reviewer):
     item = ReviewItemFactory(claim=ClaimFactory(state=State.DRAFT, assessment="likely"))
     EvidenceFactory(claim=item.claim)
     queue.take(item=item, by=reviewer)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(VerdictNotEditable):
         queue.resolve(
             item=item,
             by=reviewer,
@@ -483,7 +484,7 @@ def test_met_needs_a_date_and_a_new_deadline_needs_a_deadline(reviewer):
 
 
 def test_dismiss_closes_an_item_with_its_reason_and_gives_the_claim_back(reviewer):
-    item = held_item(reviewer)
+    item = queue.take(item=with_twin(pending_item()), by=reviewer)
     queue.dismiss(item=item, by=reviewer, reason="Already covered by item #1.")
     item.refresh_from_db()
     assert (item.state, item.resolution_note) == (Item.DISMISSED, "Already covered by item #1.")
@@ -497,7 +498,7 @@ def test_dismiss_needs_a_reason(reviewer):
 
 
 def test_a_dismissed_item_cannot_be_dismissed_again(reviewer):
-    item = pending_item()
+    item = with_twin(pending_item())
     queue.dismiss(item=item, by=reviewer, reason="noise")
     with pytest.raises(queue.ItemClosed):
         queue.dismiss(item=item, by=reviewer, reason="noise")

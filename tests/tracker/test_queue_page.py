@@ -19,6 +19,7 @@ from tests.factories import (
     ReviewItemFactory,
     ScenarioFactory,
     UserFactory,
+    with_twin,
 )
 from tracker import queue
 from tracker.models import FollowUp, ReviewItem
@@ -82,6 +83,8 @@ def test_the_queue_shows_counts_by_reason_my_items_and_the_overview(reviewer_cli
         "deadline_passed": (1, 0),
         "review_due": (0, 0),
         "new_evidence": (0, 0),
+        "submitted": (0, 0),
+        "reopened": (0, 0),
         "manual": (2, 1),
     }
     assert list(response.context["my_items"]) == [mine]
@@ -220,7 +223,7 @@ def test_the_reviewer_who_lost_a_lease_is_told_on_the_page(reviewer_client, revi
 
 
 def test_release_renew_and_dismiss_from_the_page(reviewer_client, reviewer):
-    item = queue.take(item=pending_item(), by=reviewer)
+    item = queue.take(item=with_twin(pending_item()), by=reviewer)
     assert reviewer_client.post(reverse("review:renew", args=[item.pk])).status_code == 302
     reviewer_client.post(reverse("review:release", args=[item.pk]), {"reason": "lunch"})
     assert ReviewItem.objects.get(pk=item.pk).state == ReviewItem.State.OPEN
