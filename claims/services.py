@@ -64,15 +64,18 @@ def claim_transition(
     by: AbstractBaseUser | None,
     reason: str = "",
     expected_version: int | None = None,
+    cause: str = Cause.MOVE,
 ) -> Claim:
     """Move `claim` to state `to` if the workflow table, the caller's permissions and the claim's
     conditions allow it, recording who and why in its history. On refusal raises a WorkflowError
-    and changes nothing. The row is locked for the move, so two concurrent moves serialise."""
+    and changes nothing. The row is locked for the move, so two concurrent moves serialise.
+    `cause` tells the hooks why (the reviewers' queue reopening a claim it is resolving says
+    so, and needs no second item for it)."""
     locked = _lock(claim, expected_version)
     move: Transition = check_transition(claim=locked, to=to, by=by, reason=reason)
     locked.state = move.target
     _save(locked, by=by, reason=_reason_text(move, reason))
-    _moved(locked, move, by=by, reason=reason, cause=Cause.MOVE, detail=reason)
+    _moved(locked, move, by=by, reason=reason, cause=cause, detail=reason)
     _copy_state(locked, claim)
     return claim
 

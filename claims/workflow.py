@@ -138,3 +138,4 @@ class Cause(models.TextChoices):
     MOVE = "move", "Moved by hand"
     EDIT = "edit", "Published claim edited"
     EVIDENCE = "evidence", "Evidence changed"
+    REVIEW = "review", "Taken up by a review item"

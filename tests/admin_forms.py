@@ -38,7 +38,7 @@ def change_form_data(response, **changes) -> dict:
     the form has them, e.g. "statement" or "evidence-0-DELETE")."""
     context = response.context
     data = _form_fields(context["adminform"].form)
-    for inline in context["inline_admin_formsets"]:
+    for inline in context.get("inline_admin_formsets", ()):
         formset = inline.formset
         data |= _form_fields(formset.management_form)
         for form in formset.forms:

@@ -4,7 +4,8 @@ these receivers open or close items in the same transaction:
 
 - submit opens a `submitted` item;
 - a reopen opens a `reopened` item naming what changed (an edit of a published claim, or the
-  editor's reason), or a `new_evidence` item when evidence was added to or removed from it;
+  editor's reason), or a `new_evidence` item when evidence was added to or removed from it
+  (not when the queue itself reopened the claim to resolve an item on it);
 - a claim that is published, archived or returned to draft has every other live item
   dismissed with that reason, so the queue never holds dead items.
 
@@ -34,7 +35,7 @@ def feed_queue(*, claim, move, by, reason, cause, detail, **kwargs) -> None:
             detail=detail or "submitted for review",
             by=by,
         )
-    elif move.name == "reopen":
+    elif move.name == "reopen" and cause != Cause.REVIEW:
         kind = (
             ReviewItem.Reason.NEW_EVIDENCE
             if cause == Cause.EVIDENCE

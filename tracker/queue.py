@@ -39,7 +39,7 @@ from claims.services import (
     evidence_add,
     source_get_or_create,
 )
-from claims.workflow import REVIEW_PERMISSION, State
+from claims.workflow import REVIEW_PERMISSION, Cause, State
 
 from .models import FollowUp, ReviewItem
 from .services import follow_up_set_state
@@ -811,6 +811,12 @@ def _resolve_claim(
     # Checked before evidence is written, since every evidence row bumps the claim's version.
     if outcome.expected_version is not None and current.version != outcome.expected_version:
         raise StaleVersion(current, outcome.expected_version)
+    if current.state == State.PUBLISHED:
+        # An item on published work (opened by hand): resolving it is a re-review, so the claim
+        # goes back along the table's reopen edge first, as this item's doing.
+        claim_transition(
+            claim=current, to=State.PENDING_REVIEW, by=by, reason=why, cause=Cause.REVIEW
+        )
     if current.state == State.PENDING_REVIEW:
         # Another item on the same claim gave it back meanwhile; take it up again for this one.
         claim_transition(claim=current, to=State.IN_REVIEW, by=by, reason=why)
