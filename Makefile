@@ -27,8 +27,9 @@ seed: migrate
 # (no Redis). Beat sweeps at start and every SWEEP_INTERVAL_SECONDS; the worker and beat stop
 # when runserver does (Ctrl-C, or any exit).
 run: seed
-	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py ensure_local_admin --url http://$(HOST):$(PORT)/admin/
 	@mkdir -p var/log var/celery/out var/celery/processed
+	@echo "Claimtracker serves http://$(HOST):$(PORT)/ : admin /admin/, reviewers /review/, API /api/v1/, API docs /api/docs/"
 	@echo "Celery worker and beat log to var/log/celery-worker.log and var/log/celery-beat.log"
 	@trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=1 \

@@ -103,3 +103,64 @@ def test_reviewer_takes_the_next_item_and_publishes_it_as_contested(live_server,
     claim.refresh_from_db()
     assert (claim.state, claim.assessment) == (State.PUBLISHED, Claim.Assessment.CONTESTED)
     assert ReviewItem.objects.get(pk=item.pk).state == ReviewItem.State.RESOLVED
+
+
+def test_editor_submits_in_the_admin_and_a_reviewer_publishes_it(live_server, browser_page):
+    """The loop end to end: an editor logs a claim and presses Submit on its page; a reviewer
+    finds it with Take next at /review/, resolves it, and the claim is published."""
+    from playwright.sync_api import expect
+
+    from tests.factories import ActorFactory
+
+    editor = UserFactory(username="editor-ana", password=PASSWORD)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    reviewer = UserFactory(username="olena", password=PASSWORD)
+    reviewer.groups.add(Group.objects.get(name="Reviewers"))
+    ActorFactory(name="Russian Ministry of Defence")
+    page = browser_page
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    page.goto(f"{live_server.url}/admin/claims/claim/add/")
+    page.get_by_label("Username").fill("editor-ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Statement").fill("The children were relocated for their safety.")
+    # The claimant is an autocomplete (select2): open it, type, pick the match.
+    page.locator(".field-claimant .select2-selection").click()
+    page.locator(".select2-search__field").fill("Russian")
+    page.locator(".select2-results__option", has_text="Russian Ministry of Defence").click()
+    page.get_by_label("Why this change?").fill("From the Istanbul talks report")
+    page.screenshot(path=str(ARTIFACTS / "loop-1-editor-adds-claim.png"), full_page=True)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+
+    page.get_by_role("button", name="Submit → Pending review").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("is now “Pending review”")
+    page.screenshot(path=str(ARTIFACTS / "loop-2-editor-submitted.png"), full_page=True)
+    claim = Claim.objects.get(statement="The children were relocated for their safety.")
+    assert claim.state == State.PENDING_REVIEW
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/review/")
+    page.get_by_label("Username").fill("olena")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Take next").click()
+    expect(page.locator("#claim-state")).to_have_text("In review")
+    page.get_by_label("Assessment", exact=True).select_option("false")
+    page.get_by_label("Publish").check()
+    page.get_by_label("New evidence: source address").fill(
+        "https://www.example.org/ukraine-children-list-400"
+    )
+    page.get_by_label("Source title").fill("Ukraine's list of 400 abducted children")
+    page.get_by_label("Stance", exact=True).select_option("refutes")
+    page.get_by_label("Note (what you found").fill("Names and documents contradict the claim.")
+    page.screenshot(path=str(ARTIFACTS / "loop-3-reviewer-resolves.png"), full_page=True)
+    page.get_by_role("button", name="Resolve item").click()
+
+    expect(page.locator("#claim-state")).to_have_text("Published")
+    expect(page.locator("#claim-assessment")).to_have_text("False")
+    page.screenshot(path=str(ARTIFACTS / "loop-4-published.png"), full_page=True)
+    claim.refresh_from_db()
+    assert (claim.state, claim.assessment) == (State.PUBLISHED, Claim.Assessment.FALSE)
+    assert not ReviewItem.objects.active().filter(claim=claim).exists()
