@@ -25,11 +25,20 @@ def _form_fields(form) -> dict:
     data = {}
     for name, field in form.fields.items():
         value = form[name].value()
-        if isinstance(value, bool) or getattr(field.widget, "input_type", "") == "checkbox":
+        widget = getattr(field.widget, "widget", field.widget)  # the admin's wrapper
+        key = form.add_prefix(name)
+        if isinstance(value, bool) or getattr(widget, "input_type", "") == "checkbox":
             if value:
-                data[form.add_prefix(name)] = "on"
-            continue
-        data[form.add_prefix(name)] = _text(value)
+                data[key] = "on"
+        elif getattr(widget, "allow_multiple_selected", False):
+            if value:
+                data[key] = _text(list(value))
+        elif hasattr(widget, "widgets_names"):  # split date and time
+            parts = value if isinstance(value, list) else widget.decompress(value)
+            for suffix, part in zip(widget.widgets_names, parts, strict=False):
+                data[key + suffix] = _text(part)
+        else:
+            data[key] = _text(value)
     return data
 
 

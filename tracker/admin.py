@@ -5,13 +5,28 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 
-from claims.admin import ClaimAdmin, HistoryAdmin, ReasonActionForm, SubsetFilter
+from claims.admin import (
+    ClaimAdmin,
+    HistoryAdmin,
+    ReasonActionForm,
+    ServiceErrorsAdmin,
+    SubsetFilter,
+)
 from claims.errors import DomainError
 from claims.models import Claim
 
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
-from .services import IllegalFollowUpMove, follow_up_set_state
+from .services import (
+    IllegalFollowUpMove,
+    detail_delete,
+    detail_save,
+    follow_up_create,
+    follow_up_set_state,
+    follow_up_update,
+    scenario_create,
+    scenario_update,
+)
 
 
 class ReviewItemInline(admin.TabularInline):
@@ -45,6 +60,54 @@ class ClaimWithReviewItemsAdmin(ClaimAdmin):
     inlines = [*ClaimAdmin.inlines, ClaimReviewInline]
 
 
+class LinkedRecordAdmin(ServiceErrorsAdmin, HistoryAdmin):
+    """A scenario's or follow-up's page saves through its create/update service, which sets its
+    many-to-many links in the same transaction, and its inlines (terms, stances, progress)
+    through detail_save / detail_delete: no row is written around a service."""
+
+    create_service = None
+    update_service = None
+    link_names: tuple[str, ...] = ()
+
+    def save_model(self, request, obj, form, change):
+        editable = {f.name for f in self.model._meta.concrete_fields if f.editable}
+        fields = {k: v for k, v in form.cleaned_data.items() if k in editable}
+        links = {
+            name: form.cleaned_data[name] for name in self.link_names if name in form.cleaned_data
+        }
+        if change:
+            data = {k: v for k, v in {**fields, **links}.items() if k in form.changed_data}
+            saved = type(self).update_service(obj, by=request.user, data=data)
+        else:
+            saved = type(self).create_service(by=request.user, **links, **fields)
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+
+    def save_related(self, request, form, formsets, change):
+        # The links were set by the service; only the inlines are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            detail_delete(obj=obj, by=request.user)
+        for obj, _changed in formset.changed_objects:
+            detail_save(obj=obj, by=request.user)
+        for obj in formset.new_objects:
+            detail_save(obj=obj, by=request.user)
+
+
+class DetailAdmin(ServiceErrorsAdmin, HistoryAdmin):
+    """Terms, stances and progress reports on their own pages: saved and deleted through the
+    same services as in their parent's inlines."""
+
+    def save_model(self, request, obj, form, change):
+        detail_save(obj=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        detail_delete(obj=obj, by=request.user)
+
+
 class TermInline(admin.TabularInline):
     model = Term
     extra = 0
@@ -60,7 +123,12 @@ class StanceInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(HistoryAdmin):
+class ScenarioAdmin(LinkedRecordAdmin):
+    create_service = staticmethod(scenario_create)
+    update_service = staticmethod(
+        lambda obj, *, by, data: scenario_update(scenario=obj, by=by, data=data)
+    )
+    link_names = ("claims", "sources")
     list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
     list_filter = ("kind", "status", ("proposed_by", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "description", "terms__text")
@@ -78,7 +146,7 @@ class ScenarioAdmin(HistoryAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(HistoryAdmin):
+class TermAdmin(DetailAdmin):
     list_display = ("scenario", "position", "text")
     list_select_related = ("scenario",)
     search_fields = ("text", "scenario__title")
@@ -86,7 +154,7 @@ class TermAdmin(HistoryAdmin):
 
 
 @admin.register(Stance)
-class StanceAdmin(HistoryAdmin):
+class StanceAdmin(DetailAdmin):
     list_display = ("scenario", "actor", "position", "as_of", "source")
     list_filter = ("position", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("scenario__title", "actor__name", "note")
@@ -138,7 +206,12 @@ def _follow_up_action(target: str, description: str):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(HistoryAdmin):
+class FollowUpAdmin(LinkedRecordAdmin):
+    create_service = staticmethod(follow_up_create)
+    update_service = staticmethod(
+        lambda obj, *, by, data: follow_up_update(follow_up=obj, by=by, data=data)
+    )
+    link_names = ("claims", "responsible")
     action_form = FollowUpStateForm
     list_display = (
         "title",
@@ -198,7 +271,7 @@ class FollowUpAdmin(HistoryAdmin):
 
 
 @admin.register(Progress)
-class ProgressAdmin(HistoryAdmin):
+class ProgressAdmin(DetailAdmin):
     list_display = ("follow_up", "as_of", "quantity_delivered", "source")
     list_select_related = ("follow_up", "source")
     autocomplete_fields = ("follow_up", "source")

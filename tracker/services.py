@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import FollowUp, Scenario
+from .models import FollowUp, Progress, Scenario, Stance, Term
 
 S = FollowUp.State
 # Overdue is set by the deadline sweep; a new deadline reopens an overdue follow-up.
@@ -144,3 +144,27 @@ def follow_up_update(
 ) -> FollowUp:
     """Change a follow-up's fields (not its state); `claims` / `responsible` replace its links."""
     return _update_with_links(follow_up, by=by, data=data, link_names=("claims", "responsible"))
+
+
+# --- What is recorded under a scenario or a follow-up: terms, stances, progress reports ------
+
+
+@transaction.atomic
+def detail_save(*, obj: Term | Stance | Progress, by: AbstractBaseUser | None, reason: str = ""):
+    """Store a term, a stance or a progress report (new or changed), validated, with who and
+    why in its history."""
+    obj.full_clean()
+    obj._history_user = by
+    obj._change_reason = reason or ("added" if obj._state.adding else "edited")
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def detail_delete(
+    *, obj: Term | Stance | Progress, by: AbstractBaseUser | None, reason: str = ""
+) -> None:
+    """Remove a term, a stance or a progress report; its history keeps who and why."""
+    obj._history_user = by
+    obj._change_reason = reason or "removed"
+    obj.delete()
