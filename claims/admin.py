@@ -38,6 +38,13 @@ def refusal_text(exc: Exception) -> str:
     return str(exc)
 
 
+def stored_as(obj, saved) -> None:
+    """Make the admin's unsaved `obj` stand for the row a service stored, so the admin goes on
+    with it (inlines, the log entry, the redirect) as if it had saved it itself."""
+    obj.pk = saved.pk
+    obj._state.adding, obj._state.db = False, saved._state.db
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """History pages to read, never to write: simple-history's revert form (a POST on an old
     version) would change a record around the services, so it is refused for everyone. Restoring
@@ -346,7 +353,7 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
         else:
             saved = claim_create(by=request.user, reason=reason or "created in admin", **fields)
         # The admin goes on with `obj` (inlines, the log, the redirect): make it the stored row.
-        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        stored_as(obj, saved)
         for field in ("state", "version", "created_by_id", "created_at", "updated_at"):
             setattr(obj, field, getattr(saved, field))
 
@@ -476,7 +483,7 @@ class SourceAdmin(ServiceErrorsAdmin, HistoryAdmin):
             saved = source_update(source=obj, by=request.user, data=fields)
         else:
             saved = source_create(by=request.user, **form.cleaned_data)
-        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        stored_as(obj, saved)
 
 
 @admin.register(Evidence)
@@ -505,7 +512,7 @@ class EvidenceAdmin(ServiceErrorsAdmin, HistoryAdmin):
                 by=request.user,
                 **data,
             )
-        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        stored_as(obj, saved)
 
     def delete_model(self, request, obj):
         evidence_remove(evidence=obj, by=request.user, reason="deleted in admin")
@@ -527,7 +534,7 @@ class ClaimRelationAdmin(ServiceErrorsAdmin, HistoryAdmin):
             )
         else:
             saved = relation_add(by=request.user, **form.cleaned_data)
-        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        stored_as(obj, saved)
 
     def delete_model(self, request, obj):
         relation_remove(relation=obj, by=request.user)

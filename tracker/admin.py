@@ -11,6 +11,7 @@ from claims.admin import (
     ReasonActionForm,
     ServiceErrorsAdmin,
     SubsetFilter,
+    stored_as,
 )
 from claims.errors import DomainError
 from claims.models import Claim
@@ -80,7 +81,7 @@ class LinkedRecordAdmin(ServiceErrorsAdmin, HistoryAdmin):
             saved = type(self).update_service(obj, by=request.user, data=data)
         else:
             saved = type(self).create_service(by=request.user, **links, **fields)
-        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+        stored_as(obj, saved)
 
     def save_related(self, request, form, formsets, change):
         # The links were set by the service; only the inlines are left.
@@ -388,7 +389,7 @@ class ReviewItemAdmin(HistoryAdmin):
             detail=form.cleaned_data.get("reason_detail") or "opened by hand",
             by=request.user,
         )
-        obj.pk, obj._state.adding, obj._state.db = item.pk, False, item._state.db
+        stored_as(obj, item)
 
     def has_delete_permission(self, request, obj=None):
         # Items are the record of what reviewers were asked and answered: dismiss instead.

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from claims.errors import DomainError
+
 from .models import FollowUp, Progress, Scenario, Stance, Term
 
 S = FollowUp.State
@@ -21,13 +23,22 @@ FOLLOW_UP_MOVES: dict[str, set[str]] = {
 }
 
 
-class IllegalFollowUpMove(Exception):
+def _label(state: str) -> str:
+    try:
+        return f"“{S(state).label}”"
+    except ValueError:
+        return f"“{state}”"
+
+
+class IllegalFollowUpMove(DomainError):
+    code = "illegal_transition"
+
     def __init__(self, follow_up: FollowUp, target: str):
         self.state, self.target = follow_up.state, target
-        allowed = ", ".join(sorted(FOLLOW_UP_MOVES.get(follow_up.state, ()))) or "none"
+        allowed = ", ".join(_label(s) for s in sorted(FOLLOW_UP_MOVES.get(follow_up.state, ())))
         super().__init__(
-            f"A follow-up cannot move from '{follow_up.state}' to '{target}'. "
-            f"Allowed from '{follow_up.state}': {allowed}."
+            f"A follow-up cannot move from {_label(follow_up.state)} to {_label(target)}. "
+            f"Allowed from {_label(follow_up.state)}: {allowed or 'none'}."
         )
 
 

@@ -16,10 +16,9 @@ from claims.errors import DomainError
 from . import queue, selectors
 from .forms import DismissForm, ReleaseForm, ResolveForm
 from .models import ReviewItem
-from .services import IllegalFollowUpMove
 
 # Every refusal a reviewer can meet: shown as a message, never a server error.
-REFUSALS = (DomainError, IllegalFollowUpMove)
+REFUSALS = DomainError
 
 
 def reviewer_required(view):
