@@ -61,10 +61,10 @@ def _race(claim, user, bodies, path_suffix="", method="patch"):
 
 def test_two_patches_with_the_same_tag_one_wins_one_gets_412(committed_claim):
     claim, user = committed_claim
-    statuses = _race(claim, user, [{"assessment_note": "A"}, {"assessment_note": "B"}])
+    statuses = _race(claim, user, [{"quantity_unit": "A"}, {"quantity_unit": "B"}])
     assert statuses == [200, 412]
     stored = Claim.objects.get(pk=claim.pk)
-    assert stored.assessment_note in {"A", "B"}
+    assert stored.quantity_unit in {"A", "B"}
     assert stored.version == claim.version + 1
 
 
