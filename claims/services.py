@@ -15,14 +15,14 @@ from .signals import claim_moved
 from .source_urls import normalize_url, validate_http_url
 from .tokens import ApiToken
 from .workflow import (
+    CLAIM_WORKFLOW,
+    PUBLISHABLE,
     REVIEW_PERMISSION,
     Cause,
     State,
     Transition,
     TransitionBlocked,
-    TransitionNotPermitted,
     WorkflowError,
-    get_transition,
 )
 
 
@@ -43,17 +43,9 @@ class StaleVersion(WorkflowError):
 def check_transition(*, claim: Claim, to: str, by: AbstractBaseUser | None, reason: str = ""):
     """Raise the WorkflowError that would refuse this move, or return its Transition.
     `by=None` is the system itself (sweeps, lease expiry), which needs no permission."""
-    move = get_transition(claim.state, to)
-    if by is not None and not by.has_perm(move.permission):
-        raise TransitionNotPermitted(move)
-    problems = []
-    if move.needs_reason and not (reason or "").strip():
-        problems.append("a reason is required")
-    if move.needs_assessment_and_evidence:
-        problems.extend(claim.publish_blockers())
-    if problems:
-        raise TransitionBlocked(move, problems)
-    return move
+    move = CLAIM_WORKFLOW.get(claim.state, to)
+    blockers = claim.publish_blockers() if PUBLISHABLE in move.guards else ()
+    return CLAIM_WORKFLOW.check(move, by=by, reason=reason, blockers=blockers)
 
 
 @transaction.atomic
@@ -108,7 +100,7 @@ def _reopen_published(
     substance (`cause`) changed; saved and announced to the hooks. False if not published."""
     if claim.state != State.PUBLISHED:
         return False
-    move = get_transition(claim.state, State.PENDING_REVIEW)
+    move = CLAIM_WORKFLOW.get(claim.state, State.PENDING_REVIEW)
     claim.state = move.target
     text = f"{move.name}: {detail}" + (f" – {reason}" if reason else "")
     _save(claim, by=by, reason=text)
@@ -132,14 +124,14 @@ def claims_transition_bulk(
     the history row says `<move>: <reason>` like `claim_transition`. Returns the moved ids.
     Only moves without per-claim conditions qualify (publishing needs `claim_transition`). No
     hook is told: the caller (the deadline sweep) opens the review items itself, in bulk."""
-    move = get_transition(source, to)
-    if by is not None and not by.has_perm(move.permission):
-        raise TransitionNotPermitted(move)
-    if move.needs_assessment_and_evidence:
-        raise TransitionBlocked(move, ["each claim's evidence is checked by claim_transition"])
+    move = CLAIM_WORKFLOW.get(source, to)
+    if PUBLISHABLE in move.guards:
+        raise TransitionBlocked(
+            CLAIM_WORKFLOW, move, ["each claim's evidence is checked by claim_transition"]
+        )
     texts = reason.values() if isinstance(reason, Mapping) else [reason]
-    if move.needs_reason and not all((text or "").strip() for text in texts):
-        raise TransitionBlocked(move, ["a reason is required"])
+    for text in texts:
+        CLAIM_WORKFLOW.check(move, by=by, reason=text)
     # Locked in id order so two bulk moves over overlapping claims cannot deadlock; a claim a
     # concurrent transaction already moved fails the state test once its lock is released.
     ids = list(

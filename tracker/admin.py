@@ -19,7 +19,6 @@ from claims.models import Claim
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
 from .services import (
-    IllegalFollowUpMove,
     detail_delete,
     detail_save,
     follow_up_create,
@@ -197,7 +196,7 @@ def _follow_up_action(target: str, description: str):
                     follow_up=follow_up, to=target, by=request.user, reason=reason, met_on=met_on
                 )
                 moved += 1
-            except IllegalFollowUpMove as exc:
+            except DomainError as exc:
                 modeladmin.message_user(request, f"#{follow_up.pk}: {exc}", messages.ERROR)
         if moved:
             modeladmin.message_user(request, f"{moved} follow-up(s) marked {target}.")

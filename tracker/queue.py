@@ -43,6 +43,7 @@ from claims.workflow import REVIEW_PERMISSION, Cause, State
 
 from .models import FollowUp, ReviewItem
 from .services import follow_up_set_state
+from .workflows import REVIEW_ITEM_WORKFLOW
 
 Item = ReviewItem.State
 # The history reason the expiry writes; the page finds lost leases by it.
@@ -378,7 +379,7 @@ def release(*, item: ReviewItem, by: AbstractBaseUser, reason: str = "") -> Revi
     locked = _lock(item)
     _require_holder(locked, by=by)
     text = f"released: {reason}" if reason.strip() else "released"
-    _return_to_queue(locked, by=by, reason=text)
+    _return_to_queue(locked, by=by, reason=text, move="release")
     return _copy(locked, item)
 
 
@@ -414,7 +415,7 @@ def dismiss(
         raise ClaimNeedsVerdict(locked)
     if locked.state == Item.CLAIMED:
         _release_claim(locked, by=by, reason=f"review item #{locked.pk} dismissed: {reason}")
-    _close(locked, state=Item.DISMISSED, by=by, now=now, note=reason.strip())
+    _close(locked, move="dismiss", by=by, now=now, note=reason.strip())
     return _copy(locked, item)
 
 
@@ -441,7 +442,7 @@ def resolve(
     note = note.strip()
     # Closed first: the claim's moves below close every other live item on it (the queue's
     # hooks), and this one must end resolved, not dismissed by its own outcome.
-    _close(locked, state=Item.RESOLVED, by=by, now=now, note=note)
+    _close(locked, move="resolve", by=by, now=now, note=note)
     if claim is not None:
         _resolve_claim(locked, by=by, note=note, outcome=claim)
     if follow_up is not None:
@@ -557,7 +558,7 @@ def close_claim_items(*, claim: Claim, by: AbstractBaseUser | None, note: str) -
         .order_by("pk")
         .select_for_update(of=_of_self())
     ):
-        _close(item, state=Item.DISMISSED, by=by, now=now, note=note)
+        _close(item, move="settle", by=by, now=now, note=note)
         closed += 1
     return closed
 
@@ -654,8 +655,13 @@ def _save(item: ReviewItem, *, by: AbstractBaseUser | None, reason: str, fields:
     item.save(update_fields=fields)
 
 
+def _along(item: ReviewItem, name: str) -> str:
+    """The state `item` reaches by the move `name`, from its table (tracker/workflows.py)."""
+    return REVIEW_ITEM_WORKFLOW.named(item.state, name).target
+
+
 def _hold(item: ReviewItem, *, by: AbstractBaseUser, now: dt.datetime, reason: str) -> None:
-    item.state = Item.CLAIMED
+    item.state = _along(item, "take")
     item.assignee = by
     item.claimed_at = now
     item.lease_expires_at = now + lease_length()
@@ -696,9 +702,12 @@ def _release_claim(item: ReviewItem, *, by: AbstractBaseUser | None, reason: str
         claim_transition(claim=claim, to=State.PENDING_REVIEW, by=by, reason=reason)
 
 
-def _return_to_queue(item: ReviewItem, *, by: AbstractBaseUser | None, reason: str) -> None:
+def _return_to_queue(
+    item: ReviewItem, *, by: AbstractBaseUser | None, reason: str, move: str
+) -> None:
+    target = _along(item, move)
     _release_claim(item, by=by, reason=f"review item #{item.pk} {reason}")
-    item.state = Item.OPEN
+    item.state = target
     item.assignee = None
     item.claimed_at = None
     item.lease_expires_at = None
@@ -712,11 +721,11 @@ def _return_to_queue(item: ReviewItem, *, by: AbstractBaseUser | None, reason: s
 
 def _expire(item: ReviewItem, *, now: dt.datetime) -> None:
     # The system does this, not a person: by=None needs no permission and records no user.
-    _return_to_queue(item, by=None, reason=LEASE_EXPIRED_REASON)
+    _return_to_queue(item, by=None, reason=LEASE_EXPIRED_REASON, move="expire")
 
 
-def _close(item: ReviewItem, *, state: str, by: AbstractBaseUser, now: dt.datetime, note: str):
-    item.state = state
+def _close(item: ReviewItem, *, move: str, by: AbstractBaseUser, now: dt.datetime, note: str):
+    item.state = state = _along(item, move)
     item.resolved_at = now
     item.resolution_note = note
     item.lease_expires_at = None

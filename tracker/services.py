@@ -1,5 +1,5 @@
 """Writes to scenarios and follow-ups. A follow-up's state moves only through
-`follow_up_set_state`, which reads the one table of allowed moves below."""
+`follow_up_set_state` (and the deadline sweep), which read its table in tracker/workflows.py."""
 
 import datetime as dt
 from typing import Any
@@ -8,38 +8,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from claims.errors import DomainError
-
 from .models import FollowUp, Progress, Scenario, Stance, Term
+from .workflows import FOLLOW_UP_WORKFLOW
 
 S = FollowUp.State
-# Overdue is set by the deadline sweep; a new deadline reopens an overdue follow-up.
-FOLLOW_UP_MOVES: dict[str, set[str]] = {
-    S.OPEN: {S.OVERDUE, S.MET, S.MISSED, S.CANCELLED},
-    S.OVERDUE: {S.OPEN, S.MET, S.MISSED, S.CANCELLED},
-    S.MET: {S.OPEN},
-    S.MISSED: {S.OPEN, S.MET},
-    S.CANCELLED: {S.OPEN},
-}
-
-
-def _label(state: str) -> str:
-    try:
-        return f"“{S(state).label}”"
-    except ValueError:
-        return f"“{state}”"
-
-
-class IllegalFollowUpMove(DomainError):
-    code = "illegal_transition"
-
-    def __init__(self, follow_up: FollowUp, target: str):
-        self.state, self.target = follow_up.state, target
-        allowed = ", ".join(_label(s) for s in sorted(FOLLOW_UP_MOVES.get(follow_up.state, ())))
-        super().__init__(
-            f"A follow-up cannot move from {_label(follow_up.state)} to {_label(target)}. "
-            f"Allowed from {_label(follow_up.state)}: {allowed or 'none'}."
-        )
 
 
 @transaction.atomic
@@ -52,12 +24,13 @@ def follow_up_set_state(
     met_on: dt.date | None = None,
     due_at: dt.datetime | None = None,
 ) -> FollowUp:
-    """Move a follow-up to `to`, recording who and why. Marking it met dates its dependents'
-    deadlines; reopening it may set a new deadline. Refused moves raise and change nothing."""
+    """Move a follow-up to `to` along the table (tracker/workflows.py), recording who and why.
+    Marking it met dates its dependents' deadlines; reopening it may set a new deadline. Refused
+    moves raise and change nothing."""
     locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if to not in FOLLOW_UP_MOVES.get(locked.state, ()):
-        raise IllegalFollowUpMove(locked, to)
-    locked.state = to
+    move = FOLLOW_UP_WORKFLOW.get(locked.state, to)
+    FOLLOW_UP_WORKFLOW.check(move, by=by, reason=reason)
+    locked.state = move.target
     if to == S.MET:
         locked.met_on = met_on or timezone.localdate()
     elif to == S.OPEN:

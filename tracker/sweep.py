@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -33,11 +32,7 @@ from claims.services import claims_transition_bulk
 from claims.workflow import State
 
 from .models import FollowUp, ReviewItem, SweepRun
-from .services import FOLLOW_UP_MOVES
-
-# The sweep moves follow-ups along the services' table of allowed moves, never around it.
-if FollowUp.State.OVERDUE not in FOLLOW_UP_MOVES[FollowUp.State.OPEN]:
-    raise ImproperlyConfigured("tracker.services no longer allows open → overdue")
+from .workflows import FOLLOW_UP_WORKFLOW
 
 ITEM_HISTORY_REASON = "opened by the deadline sweep"
 OVERDUE_REASON = "overdue: deadline passed"
@@ -130,8 +125,12 @@ def _flag_overdue_follow_ups(*, run_id: int, as_of: dt.datetime, size: int) -> _
     batch = _Batch(claimed=len(ids))
     if not ids:
         return batch
+    # Along the follow-ups' table, as the system (the move needs no person's permission).
+    move = FOLLOW_UP_WORKFLOW.check(
+        FOLLOW_UP_WORKFLOW.get(FollowUp.State.OPEN, FollowUp.State.OVERDUE), by=None
+    )
     now = timezone.now()
-    FollowUp.objects.filter(pk__in=ids).update(state=FollowUp.State.OVERDUE, updated_at=now)
+    FollowUp.objects.filter(pk__in=ids).update(state=move.target, updated_at=now)
     write_history(model=FollowUp, ids=ids, history_type="~", when=now, reason=OVERDUE_REASON)
     batch.follow_ups_flagged = len(ids)
     item_ids = _open_deadline_items(follow_up_ids=ids, run_id=run_id, now=now)

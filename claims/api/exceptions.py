@@ -16,7 +16,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from claims.errors import DomainError
 from claims.services import StaleVersion
 from claims.workflow import (
-    TRANSITIONS,
     IllegalTransition,
     TransitionBlocked,
     TransitionNotPermitted,
@@ -35,9 +34,9 @@ def register_domain_error(
     _DOMAIN_ERRORS[exc_class] = (status_code, code, details or (lambda exc: {}))
 
 
-def allowed_moves(state: str) -> list[dict[str, str]]:
-    """The moves the workflow table offers out of `state`, as a client would send them."""
-    return [{"to": t.target.value, "name": t.name} for t in TRANSITIONS if t.source == state]
+def allowed_moves(exc: IllegalTransition) -> list[dict[str, str]]:
+    """The moves the refusing table offers out of the current state, as a client sends them."""
+    return [{"to": str(t.target), "name": t.name} for t in exc.workflow.moves_from(exc.source)]
 
 
 def validation_error_body(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -53,7 +52,7 @@ register_domain_error(
     IllegalTransition,
     status.HTTP_409_CONFLICT,
     "illegal_transition",
-    lambda exc: {"state": exc.source, "allowed": allowed_moves(exc.source)},
+    lambda exc: {"state": exc.source, "allowed": allowed_moves(exc)},
 )
 register_domain_error(
     TransitionBlocked,

@@ -205,7 +205,7 @@ def test_follow_up_moves_through_its_own_table(api, editor, as_user):
     assert met.status_code == 200 and met.json()["state"] == "met"
     illegal = client.post(path, {"to": "missed"}, format="json")
     assert illegal.status_code == 409
-    assert illegal.json()["allowed"] == [{"to": "open", "name": "open"}]
+    assert illegal.json()["allowed"] == [{"to": "open", "name": "reopen"}]
 
 
 MALFORMED = [

@@ -11,7 +11,8 @@ from tests.factories import (
     StanceFactory,
 )
 from tracker.models import FollowUp, Stance
-from tracker.services import IllegalFollowUpMove, follow_up_set_state
+from claims.state_machine import IllegalTransition
+from tracker.services import follow_up_set_state
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_marking_a_predecessor_met_dates_its_dependents(editor):
 def test_a_refused_follow_up_move_names_the_allowed_ones(editor):
     follow_up = FollowUpFactory()
     follow_up_set_state(follow_up=follow_up, to=FollowUp.State.CANCELLED, by=editor)
-    with pytest.raises(IllegalFollowUpMove, match="Allowed from “Cancelled”: “Open”"):
+    with pytest.raises(IllegalTransition, match="Allowed from “Cancelled”: “Open”"):
         follow_up_set_state(follow_up=follow_up, to=FollowUp.State.MET, by=editor)
     follow_up.refresh_from_db()
     assert follow_up.state == FollowUp.State.CANCELLED
