@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs between machines comes from
 the environment (or a `.env` file beside manage.py), read once here through django-environ."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "claims",
     "tracker",
 ]
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Puts request.user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it turns a login refused by django-axes into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -71,6 +75,12 @@ TEMPLATES = [
             ],
         },
     },
+]
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -214,3 +224,19 @@ SPECTACULAR_SETTINGS = {
         "CredibilityEnum": "claims.models.Evidence.Credibility",
     },
 }
+
+# --- Cache, login lock-out, token throttle, CSP (issue 10) ----------------------------------
+# Throttle counts live in the cache, so it must be one cache for every process: Redis in
+# production (see production.py); local memory is enough for one `make run` process and tests.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is locked out of every login form (admin and /review/) for AXES_COOLOFF_MINUTES, or until
+# an admin deletes the row under Axes → Access attempts (or runs `manage.py axes_reset`).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
+# The same client address the API's throttles use (honours API_NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "claims.api.throttling.client_address"

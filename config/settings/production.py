@@ -1,6 +1,8 @@
 """Production: PostgreSQL and Redis from the environment. SECRET_KEY and DATABASE_URL have no
 default, so a deployment that forgot them fails at start instead of running insecurely."""
 
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -16,3 +18,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# One cache for every worker and machine, so throttles and lock-outs hold across them:
+# CACHE_URL, or else the broker's Redis server on its own database number (CACHE_REDIS_DB).
+if "CACHE_URL" not in env and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _broker = urlsplit(CELERY_BROKER_URL)
+    _cache_db = env.int("CACHE_REDIS_DB", default=1)
+    CACHES = {"default": env.cache_url_config(_broker._replace(path=f"/{_cache_db}").geturl())}
