@@ -8,6 +8,8 @@ from rest_framework import authentication, exceptions
 
 from claims.tokens import ApiToken
 
+from . import throttling
+
 # Recording every use would turn each read into a write; once a few minutes is enough to see
 # which tokens are still in use before revoking them.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -20,6 +22,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        # An address that sent too many wrong tokens is refused before its token is looked at.
+        throttling.refuse_if_over_limit(request)
+        try:
+            return self._authenticate_token(header)
+        except exceptions.AuthenticationFailed:
+            throttling.record_failure(request)
+            raise
+
+    def _authenticate_token(self, header: list[bytes]):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Send exactly 'Authorization: Token <token>'.")
         try:

@@ -240,3 +240,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
 # The same client address the API's throttles use (honours API_NUM_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "claims.api.throttling.client_address"
+
+# Failed `Authorization: Token` attempts per client address and window; past the limit the API
+# answers 429 with Retry-After without looking at the token.
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
+API_TOKEN_FAILURE_WINDOW_SECONDS = env.int("API_TOKEN_FAILURE_WINDOW_SECONDS", default=300)
