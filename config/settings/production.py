@@ -25,3 +25,15 @@ if "CACHE_URL" not in env and CELERY_BROKER_URL.startswith(("redis://", "rediss:
     _broker = urlsplit(CELERY_BROKER_URL)
     _cache_db = env.int("CACHE_REDIS_DB", default=1)
     CACHES = {"default": env.cache_url_config(_broker._replace(path=f"/{_cache_db}").geturl())}
+
+# HTTPS only. Behind a proxy that already redirects (or terminates TLS and forwards
+# X-Forwarded-Proto), SECURE_SSL_REDIRECT=false; /healthz answers monitors on plain HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A year, as browsers' preload lists require; start with a few minutes (SECURE_HSTS_SECONDS=300)
+# while first moving a domain to HTTPS, since browsers remember it for that long.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
