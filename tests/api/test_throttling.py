@@ -1,6 +1,7 @@
-"""Failed token authentication is throttled per client address in the shared cache: past
-API_TOKEN_FAILURE_LIMIT wrong tokens in a window the API answers 429 with Retry-After, before it
-even looks at the token, and no more than the limit are answered 401 however many run at once."""
+"""Throttles count per client address in the shared cache, atomically: the anonymous limit is
+exact under parallel requests, and past API_TOKEN_FAILURE_LIMIT wrong tokens in a window the API
+answers 429 with Retry-After, before it even looks at the token, and no more than the limit are
+answered 401 however many run at once."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from claims.api.throttling import AnonymousRateThrottle
 from claims.services import api_token_issue
 
 URL = "/api/v1/claims/"
@@ -106,5 +108,42 @@ def test_parallel_wrong_tokens_get_no_more_than_the_limit_of_401s_with_redis(set
     assert (codes.count(401), codes.count(429)) == (10, PARALLEL - 10), codes
     # The count is in Redis, where every worker sees it.
     client = redis_cache._cache.get_client()
-    (key,) = client.keys("*api-token-failures:198.51.100.7:*")
+    (key,) = client.keys("*api-token-failures:198.51.100.7")
     assert int(client.get(key)) >= 10
+
+
+def _anonymous_in_parallel(monkeypatch) -> list[int]:
+    monkeypatch.setattr(AnonymousRateThrottle, "THROTTLE_RATES", {"anon": "10/minute"})
+    start = threading.Barrier(PARALLEL)
+
+    def attempt(_):
+        try:
+            start.wait()
+            return APIClient(REMOTE_ADDR="198.51.100.7").get(URL).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        return list(pool.map(attempt, range(PARALLEL)))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_anonymous_limit_is_exact_under_parallel_requests(monkeypatch):
+    # DRF's own throttle reads the history and writes it back: requests at the same moment all
+    # read the same history and all get through.
+    codes = _anonymous_in_parallel(monkeypatch)
+    assert (codes.count(200), codes.count(429)) == (10, PARALLEL - 10), codes
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_anonymous_limit_is_exact_under_parallel_requests_with_redis(monkeypatch, redis_cache):
+    codes = _anonymous_in_parallel(monkeypatch)
+    assert (codes.count(200), codes.count(429)) == (10, PARALLEL - 10), codes
+
+
+def test_an_anonymous_caller_over_the_limit_is_told_when_to_come_back(db, monkeypatch):
+    monkeypatch.setattr(AnonymousRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    client = APIClient()
+    assert [client.get(URL).status_code for _ in range(3)] == [200, 200, 429]
+    assert 0 < int(client.get(URL).headers["Retry-After"]) <= 60
