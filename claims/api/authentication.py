@@ -6,9 +6,8 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from claims.api import throttling
 from claims.tokens import ApiToken
-
-from . import throttling
 
 # Recording every use would turn each read into a write; once a few minutes is enough to see
 # which tokens are still in use before revoking them.

@@ -1,11 +1,9 @@
 """Settings shared by every environment. Everything that differs between machines comes from
 the environment (or a `.env` file beside manage.py), read once here through django-environ."""
 
-import datetime as dt
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -35,26 +33,26 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "axes",
-    "csp",
     "claims",
     "tracker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Puts request.user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it turns a login refused by django-axes into the lock-out page.
@@ -237,7 +235,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # pair is locked out of every login form (admin and /review/) for AXES_COOLOFF_MINUTES, or until
 # an admin deletes the row under Axes → Access attempts (or runs `manage.py axes_reset`).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=60) / 60  # hours, as a float
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
@@ -251,6 +249,8 @@ API_TOKEN_FAILURE_WINDOW_SECONDS = env.int("API_TOKEN_FAILURE_WINDOW_SECONDS", d
 
 # One policy for every page: no inline script anywhere; the only inline style (Swagger UI's
 # page) carries the per-request nonce. Swagger UI's icons are data: URIs.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
