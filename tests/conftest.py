@@ -116,3 +116,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
             if hasattr(connection, "_test_serialized_contents"):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield
+
+
+@pytest.fixture
+def redis_cache_url():
+    """A Redis database of its own for tests of the shared cache: the broker's server, database
+    TEST_CACHE_REDIS_DB (default 4). Use with the `redis` marker."""
+    broker = urlsplit(os.environ["CELERY_BROKER_URL"])
+    db = os.environ.get("TEST_CACHE_REDIS_DB", "4")
+    return broker._replace(path=f"/{db}", query="", fragment="").geturl()
+
+
+@pytest.fixture
+def redis_cache(settings, redis_cache_url):
+    """Django's cache on that Redis database, empty at the start and at the end."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_cache_url,
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()

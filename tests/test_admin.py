@@ -2,6 +2,7 @@
 and report refusals per claim, changelists do not query per row, and stale saves are refused."""
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -45,6 +46,11 @@ def one_of_everything():
     EvidenceFactory()
     SweepRun.objects.create(as_of="2025-07-01T00:00:00Z")
     api_token_issue(user=UserFactory(username="token-holder"))  # the API's token admin (issue 4)
+    # django-axes' admin (issue 10): a failed login, its log line and a successful login.
+    login = {"ip_address": "192.0.2.1", "user_agent": "test", "username": "someone"}
+    AccessAttempt.objects.create(**login, failures_since_start=1, get_data="", post_data="")
+    AccessFailureLog.objects.create(**login)
+    AccessLog.objects.create(**login)
 
 
 @pytest.mark.usefixtures("one_of_everything")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from claims.api import throttling
 from claims.tokens import ApiToken
 
 # Recording every use would turn each read into a write; once a few minutes is enough to see
@@ -20,6 +21,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        # An address that sent too many wrong tokens is refused before its token is looked at.
+        throttling.refuse_if_over_limit(request)
+        try:
+            return self._authenticate_token(header)
+        except exceptions.AuthenticationFailed:
+            throttling.record_failure(request)
+            raise
+
+    def _authenticate_token(self, header: list[bytes]):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Send exactly 'Authorization: Token <token>'.")
         try:

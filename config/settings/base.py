@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -50,8 +52,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Puts request.user on every history row written during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it turns a login refused by django-axes into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -71,6 +76,12 @@ TEMPLATES = [
             ],
         },
     },
+]
+
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -191,7 +202,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "claims.api.exceptions.exception_handler",
     # Only anonymous callers are throttled; accounts are accountable and can be revoked.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_THROTTLE_RATE", default="120/minute")},
     # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
     # 0 trusts only the socket's address, which a client cannot forge.
@@ -216,4 +227,44 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "claims.models.Evidence.Stance",
         "CredibilityEnum": "claims.models.Evidence.Credibility",
     },
+}
+
+# --- Cache, login lock-out, token throttle, CSP (issue 10) ----------------------------------
+# Throttle counts live in the cache, so it must be one cache for every process: Redis in
+# production (see production.py); local memory is enough for one `make run` process and tests.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair is locked out of every login form (admin and /review/) for AXES_COOLOFF_MINUTES, or until
+# an admin deletes the row under Axes → Access attempts (or runs `manage.py axes_reset`).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=60) / 60  # hours, as a float
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
+# The same client address the API's throttles use (honours API_NUM_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "claims.api.throttling.client_address"
+
+# Failed `Authorization: Token` attempts per client address and window; past the limit the API
+# answers 429 with Retry-After without looking at the token.
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
+API_TOKEN_FAILURE_WINDOW_SECONDS = env.int("API_TOKEN_FAILURE_WINDOW_SECONDS", default=300)
+
+# One policy for every page: no inline script anywhere; the only inline style (Swagger UI's
+# page) carries the per-request nonce. Swagger UI's icons are data: URIs.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
