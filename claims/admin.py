@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
+from .admin_changelist import BoundedChangeListMixin
 from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
 from .services import claim_transition
 
@@ -198,7 +199,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
+class ClaimAdmin(BoundedChangeListMixin, StampsCreatorMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     action_form = ReasonActionForm
     list_display = (
@@ -305,7 +306,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
     list_display = ("title", "publisher", "kind", "reliability", "published_at", "url")
     list_filter = ("kind", "reliability", ("publisher", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "url", "publisher__name")

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin import ClaimAdmin, ReasonActionForm, SubsetFilter
+from claims.admin_changelist import BoundedChangeListMixin
 from claims.models import Claim
 
 from . import queue
@@ -60,7 +61,7 @@ class StanceInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(SimpleHistoryAdmin):
+class ScenarioAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
     list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
     list_filter = ("kind", "status", ("proposed_by", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "description", "terms__text")
@@ -86,7 +87,7 @@ class TermAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Stance)
-class StanceAdmin(SimpleHistoryAdmin):
+class StanceAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
     list_display = ("scenario", "actor", "position", "as_of", "source")
     list_filter = ("position", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("scenario__title", "actor__name", "note")
@@ -138,7 +139,7 @@ def _follow_up_action(target: str, description: str):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
     action_form = FollowUpStateForm
     list_display = (
         "title",
@@ -198,7 +199,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Progress)
-class ProgressAdmin(SimpleHistoryAdmin):
+class ProgressAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
     list_display = ("follow_up", "as_of", "quantity_delivered", "source")
     list_select_related = ("follow_up", "source")
     autocomplete_fields = ("follow_up", "source")
@@ -218,7 +219,7 @@ class AssignActionForm(ReasonActionForm):
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(SimpleHistoryAdmin):
+class ReviewItemAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
     action_form = AssignActionForm
     actions = ["assign_selected"]
     list_display = (
@@ -272,7 +273,7 @@ class ReviewItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(admin.ModelAdmin):
+class SweepRunAdmin(BoundedChangeListMixin, admin.ModelAdmin):
     """Read-only record of the deadline sweeps, newest first."""
 
     list_display = (
