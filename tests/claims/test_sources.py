@@ -40,9 +40,9 @@ def test_archived_url_follows_the_same_rule():
 def test_equivalent_addresses_normalise_to_one():
     assert (
         normalize_url("HTTPS://WWW.Reuters.com:443/world/?utm_source=x&id=7#top")
-        == "https://www.reuters.com/world/?id=7"
+        == "https://www.reuters.com/world?id=7"
     )
-    assert normalize_url("http://example.org") == "http://example.org/"
+    assert normalize_url("http://example.org") == "https://example.org/"
 
 
 @pytest.mark.django_db
