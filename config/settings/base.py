@@ -196,6 +196,8 @@ REST_FRAMEWORK = {
     # 0 trusts only the socket's address, which a client cannot forge.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+# API tokens expire this many days after they are issued (shown in the admin and by issue_token).
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claimtracker API",
     "DESCRIPTION": "Disputed claims, negotiation scenarios and follow-ups. See the README, "
