@@ -49,6 +49,16 @@ def validate_http_url(value: str) -> None:
             params={"value": text[:80]},
         ) from None
     _validate_authority(urlsplit(text))
+    try:
+        # The stored form must be an address this function accepts too (an IDNA host can fail
+        # to encode, or encode to a label the syntax check refuses).
+        _url_syntax(normalize_url(text))
+    except (ValidationError, UnicodeError, ValueError):
+        raise ValidationError(
+            "'%(value)s' is not a valid web address.",
+            code="invalid",
+            params={"value": text[:80]},
+        ) from None
 
 
 def _validate_authority(parts) -> None:
