@@ -8,7 +8,6 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
-from .admin_changelist import BoundedChangeListMixin
 from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
 from .services import claim_transition
 
@@ -199,7 +198,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BoundedChangeListMixin, StampsCreatorMixin, SimpleHistoryAdmin):
+class ClaimAdmin(StampsCreatorMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     action_form = ReasonActionForm
     list_display = (
@@ -306,7 +305,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ("title", "publisher", "kind", "reliability", "published_at", "url")
     list_filter = ("kind", "reliability", ("publisher", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "url", "publisher__name")

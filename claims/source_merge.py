@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
-from .models import Source
+from .models import Claim, Evidence, Source
 from .source_urls import normalize_url
 
 # Empty on the kept source, filled from a duplicate that has it.
@@ -29,6 +29,8 @@ class MergeGroup:
     normal_url: str
     # "<model verbose name plural>" -> (re-pointed, folded into an existing row)
     moved: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    # Claims whose evidence now names another source: their JSON changed.
+    claims_touched: set[int] = field(default_factory=set)
 
     def describe(self) -> str:
         dups = ", ".join(f"#{d.pk} {d.url}" for d in self.duplicates)
@@ -80,6 +82,9 @@ def sources_merge_duplicates(*, by: AbstractBaseUser | None = None) -> MergeRepo
     report = find_duplicate_sources()
     for group in report.groups:
         _merge(group, by=by)
+        # A new version, so clients' cached copies go stale; the claim's substance (which page
+        # the evidence is) is unchanged, so it is not sent back to review.
+        Claim.objects.filter(pk__in=group.claims_touched).touch()
     for source, _, url in report.renamed:
         source.url = url
         _save(source, by, f"address rewritten to its normal form {url}")
@@ -135,6 +140,8 @@ def _repoint_foreign_keys(relation, dup: Source, kept: Source, reason, group, by
         )
         row._change_reason = reason
         row._history_user = by
+        if model is Evidence:
+            group.claims_touched.add(row.claim_id)
         if collides:
             row._change_reason = f"{reason}; the kept source already has this row"
             row.delete()

@@ -7,7 +7,6 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin import ClaimAdmin, ReasonActionForm, SubsetFilter
-from claims.admin_changelist import BoundedChangeListMixin
 from claims.models import Claim
 
 from . import queue
@@ -61,7 +60,7 @@ class StanceInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
+class ScenarioAdmin(SimpleHistoryAdmin):
     list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
     list_filter = ("kind", "status", ("proposed_by", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "description", "terms__text")
@@ -87,7 +86,7 @@ class TermAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Stance)
-class StanceAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
+class StanceAdmin(SimpleHistoryAdmin):
     list_display = ("scenario", "actor", "position", "as_of", "source")
     list_filter = ("position", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("scenario__title", "actor__name", "note")
@@ -139,7 +138,7 @@ def _follow_up_action(target: str, description: str):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
+class FollowUpAdmin(SimpleHistoryAdmin):
     action_form = FollowUpStateForm
     list_display = (
         "title",
@@ -199,7 +198,7 @@ class FollowUpAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Progress)
-class ProgressAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
+class ProgressAdmin(SimpleHistoryAdmin):
     list_display = ("follow_up", "as_of", "quantity_delivered", "source")
     list_select_related = ("follow_up", "source")
     autocomplete_fields = ("follow_up", "source")
@@ -219,7 +218,7 @@ class AssignActionForm(ReasonActionForm):
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
+class ReviewItemAdmin(SimpleHistoryAdmin):
     action_form = AssignActionForm
     actions = ["assign_selected"]
     list_display = (
@@ -273,7 +272,7 @@ class ReviewItemAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(BoundedChangeListMixin, admin.ModelAdmin):
+class SweepRunAdmin(admin.ModelAdmin):
     """Read-only record of the deadline sweeps, newest first."""
 
     list_display = (
