@@ -92,7 +92,12 @@ class SourceManager(NaturalKeyManager):
     key_field = "url"
 
     def get_by_natural_key(self, key):
-        return self.get(url=normalize_url(key))
+        try:
+            return self.get(url=normalize_url(key))
+        except self.model.DoesNotExist:
+            # A row stored before the normal form last changed (merge_duplicate_sources
+            # rewrites those) is still found by the address it was stored under.
+            return self.get(url=key)
 
 
 class Source(models.Model):

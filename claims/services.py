@@ -1,8 +1,10 @@
 """Writes to claims and sources. Every state move goes through `claim_transition`."""
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -432,12 +434,23 @@ def source_get_or_create(
 
 @transaction.atomic
 def api_token_issue(
-    *, user: AbstractBaseUser, by: AbstractBaseUser | None = None, name: str = ""
+    *,
+    user: AbstractBaseUser,
+    by: AbstractBaseUser | None = None,
+    name: str = "",
+    lifetime_days: int | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for `user` and return it with the raw secret, which exists only in this
-    return value: the database keeps its digest. Show it to the person once."""
+    """Create a token for `user`, valid for `lifetime_days` (API_TOKEN_LIFETIME_DAYS unless
+    given), and return it with the raw secret, which exists only in this return value: the
+    database keeps its digest. Show it to the person once."""
+    days = settings.API_TOKEN_LIFETIME_DAYS if lifetime_days is None else lifetime_days
+    if days < 1:
+        raise ValidationError({"expires_at": "A token must be valid for at least one day."})
     raw = ApiToken.generate()
-    token = ApiToken(user=user, name=name, created_by=by)
+    now = timezone.now()
+    token = ApiToken(
+        user=user, name=name, created_by=by, created_at=now, expires_at=now + dt.timedelta(days)
+    )
     token.set_token(raw)
     token.full_clean()
     token.save()

@@ -1,7 +1,7 @@
 """API tokens for scripts and partner newsrooms. Only a SHA-256 digest of each token is stored:
 a leaked database does not leak working credentials. Tokens are 256-bit random strings, so a
 fast unsalted digest is enough (there is nothing to brute-force); a token is shown once, when it
-is issued, and can be revoked at any time."""
+is issued, expires after API_TOKEN_LIFETIME_DAYS and can be revoked at any time."""
 
 import hashlib
 import secrets
@@ -19,8 +19,12 @@ def hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+    def active(self, *, at=None):
+        """Not revoked, not expired (at `at`, default now), and its user still active."""
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=at)
+        )
 
     def matching(self, raw: str):
         """The stored token for `raw`, looked up by digest (never by the token itself)."""
@@ -44,6 +48,8 @@ class ApiToken(models.Model):
         related_name="+",
         editable=False,
     )
+    # Empty only for a token that never expires; every token issued gets a date.
+    expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -59,7 +65,11 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @staticmethod
     def generate() -> str:

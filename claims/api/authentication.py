@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -9,9 +10,9 @@ from rest_framework import authentication, exceptions
 from claims.api import throttling
 from claims.tokens import ApiToken
 
-# Recording every use would turn each read into a write; once a few minutes is enough to see
-# which tokens are still in use before revoking them.
-LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+# Recording every use would turn each read into a write; once a minute is enough to see which
+# tokens are still in use before revoking them.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -36,12 +37,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = ApiToken.objects.active().matching(raw).select_related("user").first()
-        if token is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
+        token = ApiToken.objects.active(at=now).matching(raw).select_related("user").first()
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            # Conditional, so concurrent requests on several workers write it once.
+            ApiToken.objects.filter(pk=token.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+            ).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request):

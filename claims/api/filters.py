@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import django_filters
 from django import forms
@@ -9,6 +10,18 @@ from django.utils import timezone
 
 from claims.models import Claim, Source
 from claims.workflow import State
+
+# websearch_to_tsquery keeps one parser stack slot per pending operator (32 in all): a run of
+# minus signs with no word to negate ("q=" and 33 dashes) overflows it ("tsquery stack too
+# small", a 500). A minus only means "not" right before a word or a quoted phrase, so a run
+# before one is one minus, and any other minus is a space: the query means what it meant.
+_MINUS_RUN = re.compile(r"-{2,}(?=[\w\"])")
+_LONE_MINUS = re.compile(r"-+(?![\w\"])")
+
+
+def websearch_text(value: str) -> str:
+    """`value` as websearch_to_tsquery can always parse it: phrases, `or` and `-word` kept."""
+    return _LONE_MINUS.sub(" ", _MINUS_RUN.sub("-", value))
 
 
 class UTCIsoDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -79,7 +92,7 @@ class ClaimFilter(django_filters.FilterSet):
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
             vector = SearchVector("statement", "assessment_note", config="simple")
-            query = SearchQuery(value, search_type="websearch", config="simple")
+            query = SearchQuery(websearch_text(value), search_type="websearch", config="simple")
             return queryset.annotate(search=vector).filter(search=query)
         # SQLite (development, tests): every word must appear in one of the two fields.
         for word in value.split():

@@ -9,7 +9,8 @@ from django.db.models import Q
 
 from claims.models import Claim, ClaimRelation, Evidence, Source
 
-from .selectors import attach_api_related, review_item_model
+from .permissions import can_see_drafts
+from .selectors import attach_api_related, review_item_model, state_visible_to
 
 _TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 _SKIP = {"id", "version", "updated_at"}
@@ -51,8 +52,43 @@ def _entries(kind: str, records, fields: list[str]) -> list[dict[str, Any]]:
     return entries
 
 
-def claim_history(claim: Claim) -> list[dict[str, Any]]:
-    """Every recorded change, oldest first: who, when, what (field, old, new) and why."""
+# What a caller who may not see drafts (API clients) is shown of each kind of row: the fields
+# the claim's JSON shows them, and nothing kept for the newsroom (notes on relations and
+# evidence, who is assigned or added a row).
+PUBLIC_FIELDS = {
+    "claim": {
+        "statement", "claimant", "topic", "claimed_on", "quantity", "quantity_unit", "state",
+        "assessment", "assessment_note", "priority", "review_by", "created_at",
+    },
+    "evidence": {"source", "stance", "excerpt", "credibility"},
+    "relation": {"from_claim", "to_claim", "kind"},
+}  # fmt: skip
+
+
+def _other_claims_visible(user, pk: int, relations) -> set[int]:
+    """Ids of the claims at the other end of `relations` that `user` may see now."""
+    others = {r.to_claim_id if r.from_claim_id == pk else r.from_claim_id for r in relations}
+    states = Claim.objects.filter(pk__in=others).values_list("pk", "state")
+    return {other for other, state in states if state_visible_to(user, state)}
+
+
+def _for_viewer(entries: list[dict[str, Any]], visible_relations: set[int]) -> list[dict]:
+    shown = []
+    for entry in entries:
+        kind = entry["object"]
+        if kind == "relation" and entry["object_id"] not in visible_relations:
+            continue
+        changes = [c for c in entry["changes"] if c["field"] in PUBLIC_FIELDS[kind]]
+        if entry["type"] == "changed" and entry["changes"] and not changes:
+            continue  # only internal fields changed
+        shown.append({**entry, "changes": changes})
+    return shown
+
+
+def claim_history(claim: Claim, *, user) -> list[dict[str, Any]]:
+    """Every recorded change, oldest first: who, when, what (field, old, new) and why. Those
+    who may not see drafts get the fields the claim's JSON shows them (`PUBLIC_FIELDS`) and no
+    relation to a claim they may not see now."""
     order = ("history_date", "history_id")
     claims = claim.history.select_related("history_user").order_by(*order)
     evidence = (
@@ -69,13 +105,23 @@ def claim_history(claim: Claim) -> list[dict[str, Any]]:
         + _entries("relation", relations, _tracked(ClaimRelation))
     )
     entries.sort(key=lambda e: e["when"])
-    return entries
+    if can_see_drafts(user):
+        return entries
+    visible = _other_claims_visible(user, claim.pk, relations)
+    visible_relations = {
+        r.id
+        for r in relations
+        if (r.to_claim_id if r.from_claim_id == claim.pk else r.from_claim_id) in visible
+    }
+    return _for_viewer(entries, visible_relations)
 
 
-def claim_as_of(pk: int, when: dt.datetime) -> Claim | None:
+def claim_as_of(pk: int, when: dt.datetime, *, user) -> Claim | None:
     """The claim as it stood at `when`, with its evidence, relations and open review items as
     they stood then (each read from its own history), or None if it did not exist yet. Scenario
-    and follow-up links are today's: their history is kept on the scenario and follow-up."""
+    and follow-up links are today's: their history is kept on the scenario and follow-up.
+    Relations to claims `user` may not see now are left out. Whether `user` may see this claim
+    is the caller's question."""
     record = (
         Claim.history.filter(id=pk, history_date__lte=when)
         .order_by("-history_date", "-history_id")
@@ -90,13 +136,16 @@ def claim_as_of(pk: int, when: dt.datetime) -> Claim | None:
     )
     sources = Source.objects.in_bulk({e.source_id for e in evidence})
     missing = Source(url="", title="(deleted source)")
-    relations = ClaimRelation.history.as_of(when).filter(Q(from_claim_id=pk) | Q(to_claim_id=pk))
+    relations = list(
+        ClaimRelation.history.as_of(when).filter(Q(from_claim_id=pk) | Q(to_claim_id=pk))
+    )
+    visible = _other_claims_visible(user, pk, relations)
     active = review_item_model.ACTIVE_STATES
     claim.open_review_items = (
         review_item_model.history.as_of(when).filter(claim_id=pk, state__in=active).count()
     )
     # Scenario and follow-up links are today's (see the docstring).
-    current = attach_api_related(list(Claim.objects.filter(pk=pk)))
+    current = attach_api_related(list(Claim.objects.filter(pk=pk)), user=user)
     claim.api_related = {
         "evidence": [
             {
@@ -119,6 +168,7 @@ def claim_as_of(pk: int, when: dt.datetime) -> Claim | None:
                 "direction": "outgoing" if r.from_claim_id == pk else "incoming",
             }
             for r in sorted(relations, key=lambda r: r.pk)
+            if (r.to_claim_id if r.from_claim_id == pk else r.from_claim_id) in visible
         ],
         "scenarios": current[0].api_related["scenarios"] if current else [],
         "follow_ups": current[0].api_related["follow_ups"] if current else [],

@@ -30,7 +30,8 @@ def claims_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 
 
 def state_visible_to(user, state: str) -> bool:
-    """The same rule for one claim in `state` (now, or as it stood in the past)."""
+    """The same rule for one claim in `state` (now, or as it stood in the past). `user` None
+    is an anonymous caller."""
     if can_see_drafts(user):
         return True
     if user and user.is_authenticated and user.has_perm("claims.view_claim"):
@@ -72,10 +73,11 @@ def with_api_columns(queryset: QuerySet) -> QuerySet:
     )
 
 
-def attach_api_related(claims: list[Claim]) -> list[Claim]:
-    """Give each claim `api_related`: its evidence (with source), relations both ways, and
-    scenario and follow-up ids. Four queries for any number of claims, read with .values():
-    model instances and Django's per-object prefetch managers cost more than the JSON needs."""
+def attach_api_related(claims: list[Claim], *, user) -> list[Claim]:
+    """Give each claim `api_related`: its evidence (with source), relations both ways to claims
+    `user` may see (a draft's id is not shown to those who may not see drafts), and scenario and
+    follow-up ids. Four queries for any number of claims, read with .values(): model instances
+    and Django's per-object prefetch managers cost more than the JSON needs."""
     ids = [c.pk for c in claims]
     related = {pk: {"evidence": [], "related": [], "scenarios": [], "follow_ups": []} for pk in ids}
     if not ids:
@@ -99,13 +101,13 @@ def attach_api_related(claims: list[Claim]) -> list[Claim]:
     for r in (
         ClaimRelation.objects.filter(Q(from_claim_id__in=ids) | Q(to_claim_id__in=ids))
         .order_by("id")
-        .values("from_claim_id", "to_claim_id", "kind")
+        .values("from_claim_id", "to_claim_id", "kind", "from_claim__state", "to_claim__state")
     ):
-        if r["from_claim_id"] in related:
+        if r["from_claim_id"] in related and state_visible_to(user, r["to_claim__state"]):
             related[r["from_claim_id"]]["related"].append(
                 {"id": r["to_claim_id"], "kind": r["kind"], "direction": "outgoing"}
             )
-        if r["to_claim_id"] in related:
+        if r["to_claim_id"] in related and state_visible_to(user, r["from_claim__state"]):
             related[r["to_claim_id"]]["related"].append(
                 {"id": r["from_claim_id"], "kind": r["kind"], "direction": "incoming"}
             )

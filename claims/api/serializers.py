@@ -189,7 +189,8 @@ class ClaimSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         stay the schema; tests/api check that both name the same keys."""
         related = getattr(claim, "api_related", None)
         if related is None:
-            related = attach_api_related([claim])[0].api_related
+            viewer = getattr(self.context.get("request"), "user", None)
+            related = attach_api_related([claim], user=viewer)[0].api_related
         evidence = related["evidence"]
         request = self.context.get("request")
         base = self.context.get("claims_url")

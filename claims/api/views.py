@@ -84,8 +84,17 @@ class PreconditionFailed(APIException):
 
 
 class JSONLDRenderer(JSONRenderer):
+    """JSON-LD that is safe to paste into a page's <script type="application/ld+json">: `<`,
+    `>` and `&` are written as JSON escapes, as Django's json_script writes them, so a statement
+    containing `</script>` cannot end the script element. Any JSON reader reads the same text."""
+
     media_type = "application/ld+json"
     format = "jsonld"
+    _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rendered = super().render(data, accepted_media_type, renderer_context)
+        return rendered.decode("utf-8").translate(self._ESCAPES).encode("utf-8")
 
 
 class AlwaysFirstRenderer(BaseContentNegotiation):
@@ -130,7 +139,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        page = selectors.attach_api_related(self.paginate_queryset(queryset))
+        page = selectors.attach_api_related(self.paginate_queryset(queryset), user=request.user)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     # --- responses -------------------------------------------------------------------------
@@ -138,7 +147,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     def _claim_response(self, claim: Claim, status_code: int = status.HTTP_200_OK) -> Response:
         if not hasattr(claim, "open_review_items"):
             claim = selectors.with_api_columns(Claim.objects.all()).get(pk=claim.pk)
-        selectors.attach_api_related([claim])
+        selectors.attach_api_related([claim], user=self.request.user)
         data = self.get_serializer(claim).data
         tag = selectors.claim_etag(claim.pk, claim.version, claim.open_review_items)
         headers = {"ETag": tag}
@@ -196,8 +205,13 @@ class ClaimViewSet(viewsets.GenericViewSet):
             raise ValidationError(
                 {"as_of": ["Give an ISO 8601 date and time, e.g. 2025-06-30T00:00:00Z."]}
             )
-        claim = claim_as_of(pk, when)
-        if claim is None or not selectors.state_visible_to(self.request.user, claim.state):
+        user = self.request.user
+        # Visible now and visible as it stood then: a claim archived (or sent back to draft)
+        # since it was published is not shown as it was to those who may not see it today.
+        if not selectors.claims_visible_to(user).filter(pk=pk).exists():
+            raise Http404
+        claim = claim_as_of(pk, when, user=user)
+        if claim is None or not selectors.state_visible_to(user, claim.state):
             raise Http404
         return Response(self.get_serializer(claim).data)
 
@@ -207,7 +221,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         claim = self.get_object()
-        return Response(claim_history(claim))
+        return Response(claim_history(claim, user=request.user))
 
     @extend_schema(
         summary="schema.org ClaimReview (JSON-LD) of a published claim",

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 400 for NUL bytes / lone surrogates in query strings and forms, 413 for oversize bodies.
+    "claims.input_guard.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -196,7 +198,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only; people explore the API in Swagger UI at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.ApiCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ApiAutoSchema",
@@ -208,6 +210,8 @@ REST_FRAMEWORK = {
     # 0 trusts only the socket's address, which a client cannot forge.
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
+# API tokens expire this many days after they are issued (shown in the admin and by issue_token).
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claimtracker API",
     "DESCRIPTION": "Disputed claims, negotiation scenarios and follow-ups. See the README, "

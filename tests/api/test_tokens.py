@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import os
 import subprocess
@@ -5,8 +6,11 @@ import sys
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
+from django.utils import timezone
 
 from claims.services import api_token_issue, api_token_revoke
 from claims.tokens import ApiToken
@@ -88,12 +92,11 @@ def test_admin_issues_a_token_and_shows_it_once(client, superuser, api_client_us
     response = client.post(
         "/admin/claims/apitoken/add/",
         {"user": api_client_user.pk, "name": "dashboard"},
-        follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 200  # the page itself, not a redirect to a message
     token = ApiToken.objects.get(user=api_client_user)
-    shown = [str(m) for m in response.context["messages"]]
-    raw = next(m for m in shown if "copy it now" in m).split(" is ")[1].split(" ")[0]
+    raw = response.context["raw"]
+    assert f'value="{raw}"' in response.content.decode()
     assert hashlib.sha256(raw.encode()).hexdigest() == token.key_hash
     assert token.created_by == superuser
 
@@ -103,3 +106,100 @@ def test_admin_issues_a_token_and_shows_it_once(client, superuser, api_client_us
     )
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_new_token_is_never_carried_in_the_messages_cookie(client, superuser, api_client_user):
+    client.force_login(superuser)
+    response = client.post("/admin/claims/apitoken/add/", {"user": api_client_user.pk})
+    raw = response.context["raw"]
+    assert "no-store" in response.headers["Cache-Control"]
+    assert raw not in str(response.cookies)
+    assert "messages" not in response.cookies
+    later = client.get("/admin/claims/apitoken/")
+    assert raw not in later.content.decode() and raw not in str(client.cookies)
+
+
+@override_settings(API_TOKEN_LIFETIME_DAYS=7)
+def test_a_token_expires_after_the_configured_lifetime(api, api_client_user):
+    with time_machine.travel(dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC), tick=False):
+        token, raw = api_token_issue(user=api_client_user)
+    assert token.expires_at == dt.datetime(2026, 1, 8, 12, tzinfo=dt.UTC)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    with time_machine.travel(dt.datetime(2026, 1, 8, 11, 59, tzinfo=dt.UTC), tick=False):
+        assert api.get("/api/v1/sources/").status_code == 200
+    with time_machine.travel(dt.datetime(2026, 1, 8, 12, 0, 1, tzinfo=dt.UTC), tick=False):
+        response = api.get("/api/v1/sources/")
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_last_use_is_recorded_at_most_once_a_minute(api, api_client_user):
+    start = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        token, raw = api_token_issue(user=api_client_user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    for seconds, expected in ((0, 0), (30, 0), (59, 0), (61, 61)):
+        with time_machine.travel(start + dt.timedelta(seconds=seconds), tick=False):
+            assert api.get("/api/v1/sources/").status_code == 200
+        token.refresh_from_db()
+        assert token.last_used_at == start + dt.timedelta(seconds=expected), seconds
+
+
+def test_a_token_in_use_writes_nothing_within_the_minute(
+    api, api_client_user, django_assert_max_num_queries
+):
+    _, raw = api_token_issue(user=api_client_user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    api.get("/api/v1/sources/")
+    with django_assert_max_num_queries(10) as queries:
+        api.get("/api/v1/sources/")
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+
+
+@override_settings(API_TOKEN_LIFETIME_DAYS=30)
+def test_issue_token_prints_when_the_token_expires(api_client_user):
+    out = StringIO()
+    with time_machine.travel(dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC), tick=False):
+        call_command("issue_token", api_client_user.username, stdout=out)
+    first, raw = out.getvalue().splitlines()[-2:]
+    assert "valid until 2026-01-31 12:00" in first
+    assert ApiToken.objects.get().expires_at == dt.datetime(2026, 1, 31, 12, tzinfo=dt.UTC)
+    assert " " not in raw
+
+
+def test_issue_token_takes_another_lifetime_and_refuses_a_bad_one(api_client_user):
+    call_command("issue_token", api_client_user.username, "--days", "2", stdout=StringIO())
+    token = ApiToken.objects.get()
+    assert dt.timedelta(days=2) - (token.expires_at - token.created_at) == dt.timedelta(0)
+    with pytest.raises(CommandError) as refused:
+        call_command("issue_token", api_client_user.username, "--days", "0")
+    assert refused.value.returncode == 2
+
+
+def test_the_admin_shows_when_each_token_expires(client, superuser, api_client_user):
+    with time_machine.travel(dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC), tick=False):
+        token, _ = api_token_issue(user=api_client_user)
+    client.force_login(superuser)
+    listed = client.get("/admin/claims/apitoken/").content.decode()
+    assert "Expires at" in listed or "expires at" in listed.lower()
+    page = client.get(f"/admin/claims/apitoken/{token.pk}/change/").content.decode()
+    assert "2026-04-01 12:00" in page and "(expired)" in page
+    add = client.get("/admin/claims/apitoken/add/").content.decode()
+    assert "days after it is issued" in add
+
+
+def test_tokens_issued_before_expiry_existed_get_a_full_lifetime(api_client_user):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "claims.migrations.0005_api_token_expiry_for_existing_tokens"
+    )
+    token, _ = api_token_issue(user=api_client_user)
+    ApiToken.objects.filter(pk=token.pk).update(
+        expires_at=None, created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
+    migration.give_existing_tokens_a_lifetime(apps, None)
+    token.refresh_from_db()
+    assert token.expires_at > timezone.now() + dt.timedelta(days=89)

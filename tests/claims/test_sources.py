@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims.models import Source
 from claims.services import source_get_or_create
-from claims.source_urls import normalize_url
+from claims.source_urls import normalize_url, validate_http_url
 from tests.factories import SourceFactory
 
 
@@ -40,9 +42,9 @@ def test_archived_url_follows_the_same_rule():
 def test_equivalent_addresses_normalise_to_one():
     assert (
         normalize_url("HTTPS://WWW.Reuters.com:443/world/?utm_source=x&id=7#top")
-        == "https://www.reuters.com/world/?id=7"
+        == "https://www.reuters.com/world?id=7"
     )
-    assert normalize_url("http://example.org") == "http://example.org/"
+    assert normalize_url("http://example.org") == "https://example.org/"
 
 
 @pytest.mark.django_db
@@ -70,3 +72,28 @@ def test_get_or_create_refuses_a_bad_url():
     with pytest.raises(ValidationError):
         source_get_or_create(url="javascript:alert(1)", title="x")
     assert not Source.objects.exists()
+
+
+_URL_PARTS = st.sampled_from(
+    ["http://", "https://", "HTTP://", "example.org", "EXAMPLE.org.", "bücher.example", ":8080",
+     ":443", ":80", "/", "a", "%2D", "-", "/./", "/../", "//", "?", "&", "=", "utm_source=x",
+     "fbclid=1", "#", "%41", "%zz", "ä", " ", "~", "[2a00:1450::1]", "xn--", ".", "@", ";", "+",
+     "%00", "%ED%A0%80", "\\", "%2F", "[", "]"]
+)  # fmt: skip
+_HOSTS = st.sampled_from(["example.org", "EXAMPLE.org.", "bücher.example", "[2a00:1450::1]"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.tuples(
+        st.sampled_from(["http://", "https://"]), _HOSTS, st.lists(_URL_PARTS, max_size=10)
+    ).map(lambda t: t[0] + t[1] + "".join(t[2]))
+)
+def test_any_accepted_address_has_one_stable_normal_form_that_is_accepted_too(text):
+    try:
+        validate_http_url(text)
+    except ValidationError:
+        return
+    normal = normalize_url(text)
+    validate_http_url(normal)
+    assert normalize_url(normal) == normal

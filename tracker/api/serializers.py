@@ -3,6 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.api.fields import IdsRelatedField
 from claims.api.serializers import ActorRefSerializer, StrictFieldsMixin
 from claims.models import Actor, Claim, Evidence, Source
 from claims.workflow import State
@@ -29,10 +30,8 @@ class ScenarioSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     proposed_by = serializers.PrimaryKeyRelatedField(
         queryset=Actor.objects.all(), allow_null=True, required=False
     )
-    sources = serializers.PrimaryKeyRelatedField(
-        queryset=Source.objects.all(), many=True, required=False
-    )
-    claims = serializers.PrimaryKeyRelatedField(
+    sources = IdsRelatedField(queryset=Source.objects.all(), many=True, required=False)
+    claims = IdsRelatedField(
         queryset=Claim.objects.all(), many=True, required=False, help_text="Claim ids."
     )
     terms = TermSerializer(many=True, read_only=True)
@@ -67,10 +66,10 @@ class FollowUpSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     scenario = serializers.PrimaryKeyRelatedField(
         queryset=Scenario.objects.all(), allow_null=True, required=False
     )
-    claims = serializers.PrimaryKeyRelatedField(
+    claims = IdsRelatedField(
         queryset=Claim.objects.all(), many=True, required=False, help_text="Claim ids."
     )
-    responsible = serializers.PrimaryKeyRelatedField(
+    responsible = IdsRelatedField(
         queryset=Actor.objects.all(), many=True, required=False, help_text="Actor ids."
     )
     source = serializers.PrimaryKeyRelatedField(
