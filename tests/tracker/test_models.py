@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from claims.state_machine import IllegalTransition
 from tests.factories import (
     ActorFactory,
     FollowUpFactory,
@@ -11,7 +12,6 @@ from tests.factories import (
     StanceFactory,
 )
 from tracker.models import FollowUp, Stance
-from claims.state_machine import IllegalTransition
 from tracker.services import follow_up_set_state
 
 pytestmark = pytest.mark.django_db
