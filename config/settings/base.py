@@ -126,6 +126,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+# /healthz shows its details (hosts, errors, ages) to staff and to monitors sending this token
+# (`Authorization: Bearer …` or `X-Monitoring-Token: …`); empty: staff only.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 # --- Reviewers' queue (tracker/queue.py) ---------------------------------------------------
 # How long a reviewer holds a taken item before it goes back to the queue, and how often the
 # periodic task looks for leases that ran out.
