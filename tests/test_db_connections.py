@@ -38,7 +38,7 @@ def terminate_backend(pid: int) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_connection_killed_between_two_requests_is_replaced_not_a_500(monkeypatch):
     # Production keeps connections for CONN_MAX_AGE seconds; the health check is the project's.
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)

@@ -196,7 +196,9 @@ def test_an_unreachable_database_is_a_503(monitor, frozen, monkeypatch, tmp_path
     assert body["status"] == "fail"
 
 
-@pytest.mark.django_db(transaction=True)  # the request runs in a thread of its own
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the request runs in a thread of its own
 def test_a_hung_broker_is_reported_failing_within_two_seconds(monitor, hung_broker, frozen):
     finished_sweep(seconds_ago=30)
 
@@ -252,7 +254,7 @@ def database_url() -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_a_hung_broker_healthz_and_the_api_answer_in_time():
     """Two gunicorn workers, two monitors polling /healthz, a broker that accepts connections and
     never answers: each /healthz answers within 3 s, and an API GET meanwhile in its usual time
