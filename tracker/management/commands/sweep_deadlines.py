@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tracker.notifications import notify_sweep_run
+from tracker.notifications import notify_unnotified_items
 from tracker.sweep import SweepPreview, sweep_deadlines
 
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             )
             return
         result = sweep_deadlines(now=as_of, batch_size=batch_size)
-        sent = notify_sweep_run(sweep_run_id=result.run_id) if result.items_opened else 0
+        sent = notify_unnotified_items()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Sweep #{result.run_id} as of {as_of.isoformat()}: "
