@@ -32,9 +32,9 @@ run: seed
 	@echo "Celery worker and beat log to var/log/celery-worker.log and var/log/celery-beat.log"
 	@trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=1 \
-		--logfile=var/log/celery-worker.log & worker=$$!; \
+		>var/log/celery-worker.log 2>&1 & worker=$$!; \
 	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO \
-		--logfile=var/log/celery-beat.log & beat=$$!; \
+		>var/log/celery-beat.log 2>&1 & beat=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
