@@ -2,6 +2,8 @@
 blocks, whatever hangs."""
 
 import datetime as dt
+import json
+import re
 import threading
 import time
 import urllib.error
@@ -262,7 +264,7 @@ def test_with_a_hung_broker_healthz_and_the_api_answer_in_time():
     ClaimFactory(state=State.PUBLISHED)
     with hung_server() as port:
         env = {"DATABASE_URL": database_url(), "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0"}
-        with gunicorn(env=env, workers=2) as (url, _log):
+        with gunicorn(env=env, workers=2) as (url, log):
             usual = min(timed_get(url + "/api/v1/claims/")[1] for _ in range(3))
             health: list[tuple[int, float]] = []
 
@@ -277,11 +279,20 @@ def test_with_a_hung_broker_healthz_and_the_api_answer_in_time():
             api = timed_get(url + "/api/v1/claims/")
             for monitor in monitors:
                 monitor.join(40)
+            access = [
+                json.loads(line)
+                for line in log.read_text().splitlines()
+                if line.startswith("{") and '"gunicorn.access"' in line
+            ]
 
     assert len(health) == 6
     assert max(elapsed for _, elapsed in health) < 3
     assert api[0] == 200
     # At worst it waits for one /healthz (at most CHECK_SECONDS) on a busy worker.
     assert api[1] < usual + tracker.health.CHECK_SECONDS + 0.5
+    # gunicorn's access log: JSON lines on stdout, each with the request id.
+    api_lines = [line for line in access if "GET /api/v1/claims/" in line["message"]]
+    assert api_lines
+    assert all(re.search(r"request_id=[0-9a-f]{32}\b", line["message"]) for line in api_lines)
     print(f"usual API GET {usual:.3f} s; during: {api[1]:.3f} s; /healthz max", end=" ")
     print(f"{max(elapsed for _, elapsed in health):.3f} s; statuses", {s for s, _ in health})
