@@ -140,3 +140,20 @@ def test_a_slow_run_taken_for_dead_that_finishes_after_all_is_not_failed(monkeyp
     run = SweepRun.objects.get(pk=result.run_id)
     assert run.error == ""
     assert run.finished_at is not None
+
+
+def test_the_upgrade_counts_existing_items_as_mailed(five_overdue):
+    """Migration 0007: items from before notified_at existed are not mailed again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tracker.migrations.0007_mark_existing_review_items_notified")
+    sweep_deadlines(now=AFTER)
+    assert ReviewItem.objects.unnotified().count() == 10
+
+    migration.mark_notified(apps, None)
+
+    assert not ReviewItem.objects.unnotified().exists()
+    item = ReviewItem.objects.first()
+    assert item.notified_at == item.created_at
