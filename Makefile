@@ -8,13 +8,38 @@ SEED ?= istanbul-2025-06-02
 
 .PHONY: run test install migrate seed lint format clean bench-sweep
 
-$(VENV)/.installed: pyproject.toml
+# Every install comes from the lock file (exact versions, with hashes); the project itself is
+# installed on top without dependencies. `make lock` rewrites the locks from pyproject.toml.
+LOCK := requirements/dev.txt
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	$(VENV)/bin/pip install --quiet --require-hashes -r $(LOCK)
+	$(VENV)/bin/pip install --quiet --no-deps -e .
+	@$(VENV)/bin/pip check >/dev/null || { $(VENV)/bin/pip check; \
+		echo "The lock files miss what pyproject.toml asks for: run 'make lock'."; exit 1; }
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Rewrites requirements/dev.txt (make run, make test, CI) and requirements/production.txt (a
+# deployment) from pyproject.toml: from PyPI (uv never reads pip's configuration), for every
+# platform and Python >= 3.11. Versions already locked are kept; `make lock-upgrade` moves
+# everything to the newest versions pyproject.toml allows.
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	--generate-hashes pyproject.toml
+.PHONY: lock lock-upgrade
+lock: $(VENV)/bin/uv
+	$(UV_COMPILE) --extra dev -o requirements/dev.txt $(LOCK_ARGS)
+	$(UV_COMPILE) -o requirements/production.txt $(LOCK_ARGS)
+
+lock-upgrade:
+	$(MAKE) lock LOCK_ARGS=--upgrade
+
+# uv only writes the locks; the version pinned in the dev lock, so it works before the first
+# install and while the locks are out of date.
+$(VENV)/bin/uv:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --no-deps "uv==$$(sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK) | head -n1)"
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -33,9 +58,9 @@ run: seed
 	@echo "Celery worker and beat log to var/log/celery-worker.log and var/log/celery-beat.log"
 	@trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=1 \
-		--logfile=var/log/celery-worker.log & worker=$$!; \
+		>var/log/celery-worker.log 2>&1 & worker=$$!; \
 	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO \
-		--logfile=var/log/celery-beat.log & beat=$$!; \
+		>var/log/celery-beat.log 2>&1 & beat=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -257,6 +257,10 @@ class ReviewItemQuerySet(models.QuerySet):
         """Open or claimed: items a reviewer still has to deal with."""
         return self.filter(state__in=ReviewItem.ACTIVE_STATES)
 
+    def unnotified(self):
+        """Opened by a deadline sweep and not e-mailed about yet."""
+        return self.filter(sweep_run__isnull=False, notified_at__isnull=True)
+
 
 class ReviewItem(models.Model):
     """One thing a reviewer must look at: a claim, a follow-up, or both."""
@@ -312,9 +316,18 @@ class ReviewItem(models.Model):
         editable=False,
         help_text="The deadline sweep that opened this item, if one did.",
     )
+    # Set in the transaction that decides the e-mail about a sweep's item, so a sweep or a
+    # notification that crashed leaves its items for the next one to mail, once.
+    notified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When reviewers were e-mailed about this item (sweep items only).",
+    )
 
     objects = ReviewItemQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Mailing is bookkeeping, not a change a reviewer made: kept out of the item's history.
+    history = HistoricalRecords(excluded_fields=["notified_at"])
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -356,7 +369,15 @@ class ReviewItem(models.Model):
                 name="review_item_closed_has_resolved_at",
             ),
         ]
-        indexes = [models.Index(fields=["state", "created_at"], name="review_item_queue_idx")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="review_item_queue_idx"),
+            # Sweep items not mailed yet: few at any time, looked up after every sweep.
+            models.Index(
+                fields=["id"],
+                condition=Q(notified_at__isnull=True, sweep_run__isnull=False),
+                name="review_item_unnotified_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         subject = f"claim #{self.claim_id}" if self.claim_id else f"follow-up #{self.follow_up_id}"

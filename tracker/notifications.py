@@ -1,13 +1,23 @@
-"""E-mail about what a deadline sweep flagged: one message per person per sweep, never one per
-item. The assignee of each flagged claim hears about their claims; every active member of the
-Reviewers group hears about everything the sweep opened. Someone who is both gets one message."""
+"""E-mail about what the deadline sweeps flagged: one message per person per notification, never
+one per item. The assignee of each flagged claim hears about their claims; every active member of
+the Reviewers group hears about everything the sweeps opened. Someone who is both gets one
+message.
+
+What has been mailed is state in the database (`ReviewItem.notified_at`), not the memory of a
+task: each notification takes every sweep item nobody was told about yet, marks it and sends
+in one transaction. A sweep that crashed after some batches, or a notification that died
+before sending, leaves its items unmarked, and the next notification mails them, once. (A crash
+in the instant between the mail server accepting a message and the commit would send it again:
+that window is the price of never losing one.)"""
 
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, Max, Min, Sum
+from django.utils import timezone
 
 from claims.models import Claim
 
@@ -18,23 +28,34 @@ REVIEWERS_GROUP = "Reviewers"
 MAX_LINES = 50
 
 
-def notify_sweep_run(*, sweep_run_id: int) -> int:
-    """Send the e-mails for sweep run `sweep_run_id` through Django's e-mail backend. Returns
-    the number of messages sent (0 when the run opened nothing or nobody has an address)."""
-    run = SweepRun.objects.filter(pk=sweep_run_id).first()
-    if run is None:
+@transaction.atomic
+def notify_unnotified_items() -> int:
+    """E-mail the people concerned by every review item a deadline sweep opened that nobody
+    was told about yet (this sweep's, and any a crashed run left), and mark those items
+    notified, in one transaction: if sending fails, nothing is marked and the next call tries
+    again; two calls at once never mail the same item (the second waits for the first's row
+    locks, then finds them marked). Returns the number of messages sent."""
+    stamp = timezone.now()
+    if not ReviewItem.objects.unnotified().update(notified_at=stamp):
         return 0
-    items = ReviewItem.objects.filter(sweep_run=run)
+    items = ReviewItem.objects.filter(notified_at=stamp, sweep_run__isnull=False)
     by_reason = dict(items.values_list("reason").annotate(n=Count("id")).order_by())
-    if not by_reason:
-        return 0
+    runs = SweepRun.objects.filter(pk__in=items.values("sweep_run")).aggregate(
+        first=Min("as_of"),
+        last=Max("as_of"),
+        count=Count("id"),
+        follow_ups_flagged=Sum("follow_ups_flagged"),
+        claims_reopened=Sum("claims_reopened"),
+    )
     sections: dict[int, list[str]] = defaultdict(list)
     subjects: dict[int, str] = {}
     users = {}
     User = get_user_model()
-    when = f"{run.as_of:%Y-%m-%d %H:%M}"
+    when = f"{runs['last']:%Y-%m-%d %H:%M}"
+    if runs["count"] > 1:  # a run that crashed before mailing, and the one that caught up
+        when = f"{runs['first']:%Y-%m-%d %H:%M} to {when}"
 
-    flagged = Claim.objects.filter(review_items__sweep_run=run).distinct()
+    flagged = Claim.objects.filter(pk__in=items.filter(claim__isnull=False).values("claim"))
     for assignee in User.objects.filter(
         pk__in=flagged.filter(assignee__isnull=False).values("assignee"), is_active=True
     ).exclude(email=""):
@@ -48,7 +69,7 @@ def notify_sweep_run(*, sweep_run_id: int) -> int:
         sections[assignee.pk].append("\n".join(lines))
         subjects[assignee.pk] = f"[Claimtracker] {total} of your claim(s) need review ({when})"
 
-    summary = _summary(run, by_reason, items)
+    summary = _summary(runs, when, by_reason, items)
     reviewers = User.objects.filter(groups__name=REVIEWERS_GROUP, is_active=True)
     for reviewer in reviewers.exclude(email=""):
         users[reviewer.pk] = reviewer
@@ -76,12 +97,12 @@ def _claim_line(claim: Claim) -> str:
     return f"- claim #{claim.pk}: {claim}"
 
 
-def _summary(run: SweepRun, by_reason: dict[str, int], items) -> str:
+def _summary(runs: dict, when: str, by_reason: dict[str, int], items) -> str:
     labels = dict(ReviewItem.Reason.choices)
     lines = [
-        f"The deadline sweep of {run.as_of:%Y-%m-%d %H:%M} flagged "
-        f"{run.follow_ups_flagged} follow-up(s) overdue and sent {run.claims_reopened} "
-        "claim(s) back to review.",
+        f"The deadline sweep of {when} flagged "
+        f"{runs['follow_ups_flagged'] or 0} follow-up(s) overdue and sent "
+        f"{runs['claims_reopened'] or 0} claim(s) back to review.",
         "New review items: "
         + ", ".join(f"{labels.get(r, r)}: {n}" for r, n in sorted(by_reason.items())),
         "",

@@ -73,6 +73,7 @@ def sweep_deadlines(
     if connection.vendor == "sqlite":
         # SQLite caps a statement at 32,766 parameters; a batch uses up to three per row.
         size = min(size, 5000)
+    _fail_dead_runs()
     run = SweepRun.objects.create(started_at=timezone.now(), as_of=as_of)
     result = SweepResult(run_id=run.pk, as_of=as_of)
     try:
@@ -92,9 +93,25 @@ def sweep_deadlines(
             finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
-    SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    # error="" too: a run slower than the time limit (the command has none) that a concurrent
+    # run took for dead did finish after all.
+    SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), error="")
     _prune_idle_runs()
     return result
+
+
+DEAD_RUN_ERROR = "did not finish (worker lost)"
+
+
+def _fail_dead_runs() -> int:
+    """Mark failed every run that started longer ago than the task's hard time limit and never
+    finished: its worker died (killed, out of memory, machine lost) before it could record an
+    error, and it would otherwise show as running forever. Its committed batches stay done, and
+    their items are mailed by the next notification (tracker.notifications)."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return SweepRun.objects.filter(finished_at__isnull=True, started_at__lt=cutoff).update(
+        finished_at=timezone.now(), error=DEAD_RUN_ERROR
+    )
 
 
 def _prune_idle_runs(limit: int = 1000) -> int:

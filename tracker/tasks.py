@@ -9,6 +9,7 @@ from django.db.utils import InterfaceError, OperationalError
 from kombu.exceptions import KombuError
 
 from . import notifications, queue, sweep
+from .models import ReviewItem
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,10 @@ def enqueue_on_commit(task, *args) -> None:
 )
 def sweep_deadlines() -> dict:
     """Flag overdue follow-ups and claims due for review (tracker.sweep), then e-mail the people
-    concerned once the sweep's work is committed. Returns the run's counts."""
+    concerned once the sweep's work is committed: about this run's items and any an earlier,
+    crashed run opened without mailing. Returns the run's counts."""
     result = sweep.sweep_deadlines()
-    if result.items_opened:
+    if result.items_opened or ReviewItem.objects.unnotified().exists():
         enqueue_on_commit(notify_sweep_run, result.run_id)
     return result.as_dict()
 
@@ -59,10 +61,12 @@ def sweep_deadlines() -> dict:
     # E-mail cannot be unsent: acknowledge on receipt, so a worker crash never sends twice.
     acks_late=False,
 )
-def notify_sweep_run(sweep_run_id: int) -> int:
-    """E-mail each person concerned by sweep run `sweep_run_id` once (see
-    tracker.notifications). Returns the number of messages sent."""
-    return notifications.notify_sweep_run(sweep_run_id=sweep_run_id)
+def notify_sweep_run(sweep_run_id: int | None = None) -> int:
+    """E-mail each person concerned by the sweep items nobody was told about yet, run
+    `sweep_run_id`'s and any a crashed run left, exactly once (tracker.notifications keeps what
+    was mailed in the database). The id only names the run that asked. Returns the number of
+    messages sent."""
+    return notifications.notify_unnotified_items()
 
 
 # --- Reviewers' queue ----------------------------------------------------------------------

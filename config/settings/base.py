@@ -4,6 +4,7 @@ the environment (or a `.env` file beside manage.py), read once here through djan
 from pathlib import Path
 
 import environ
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -24,6 +25,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection is tested before a request reuses it, so a restarted or failed-over database
+# costs a reconnect, not a 500 (matters whenever CONN_MAX_AGE > 0, as in production).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -40,11 +44,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_guid",
     "claims",
     "tracker",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (see LOGGING).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # 400 for NUL bytes / lone surrogates in query strings and forms, 413 for oversize bodies.
     "claims.input_guard.BadInputMiddleware",
@@ -99,6 +106,56 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="claimtracker@localhost")
 
+# A mail server that hangs must not hold a notification's transaction open for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# --- Logs ----------------------------------------------------------------------------------
+# One line per record on stdout: text for people (make run, tests), JSON lines for a log
+# collector (LOG_FORMAT=json, the production default). Every line written while a request is
+# served carries its id (django-guid: taken from a valid incoming X-Request-ID or made up, and
+# sent back in the X-Request-ID response header); a Celery task started by a request carries
+# the request's id, and each other task one of its own.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="text"),
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers print only with DEBUG on and mail admins; ours print always, so
+        # every 500 is logged with its traceback (django.request, ERROR).
+        "django": {"level": LOG_LEVEL},
+        "django_guid": {"level": "WARNING"},
+    },
+}
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "INTEGRATIONS": [CeleryIntegration()],
+}
+
 # Why a change happened is free text of any length, not the 100 characters simple-history allows.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # History is read-only: no revert button (claims.admin.HistoryAdmin also refuses the revert POST,
@@ -139,6 +196,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+# /healthz shows its details (hosts, errors, ages) to staff and to monitors sending this token
+# (`Authorization: Bearer …` or `X-Monitoring-Token: …`); empty: staff only.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 # --- Reviewers' queue (tracker/queue.py) ---------------------------------------------------
 # How long a reviewer holds a taken item before it goes back to the queue, and how often the
 # periodic task looks for leases that ran out.

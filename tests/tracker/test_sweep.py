@@ -12,6 +12,7 @@ from claims.models import Claim
 from claims.workflow import State
 from tests.factories import ClaimFactory, FollowUpFactory, ReviewItemFactory, UserFactory
 from tracker.models import FollowUp, ReviewItem, SweepRun
+from tracker.notifications import notify_unnotified_items
 from tracker.services import follow_up_set_state
 from tracker.sweep import sweep_deadlines
 
@@ -271,10 +272,8 @@ def test_reviewers_and_assignees_get_one_message_each_per_sweep(reviewer):
         FollowUpFactory(due_at=DUE).claims.add(published_claim(assignee=owner))
     FollowUpFactory(due_at=DUE)  # a follow-up without claims still tells the reviewers
 
-    from tracker.notifications import notify_sweep_run
-
-    result = sweep_deadlines(now=DUE + SECOND)
-    sent = notify_sweep_run(sweep_run_id=result.run_id)
+    sweep_deadlines(now=DUE + SECOND)
+    sent = notify_unnotified_items()
 
     assert sent == 3
     recipients = sorted(message.to[0] for message in mail.outbox)
@@ -288,11 +287,9 @@ def test_reviewers_and_assignees_get_one_message_each_per_sweep(reviewer):
 
 
 def test_a_sweep_that_opened_nothing_sends_nothing(reviewer):
-    from tracker.notifications import notify_sweep_run
+    sweep_deadlines(now=DUE)
 
-    result = sweep_deadlines(now=DUE)
-
-    assert notify_sweep_run(sweep_run_id=result.run_id) == 0
+    assert notify_unnotified_items() == 0
     assert mail.outbox == []
 
 

@@ -67,17 +67,35 @@ def test_a_moment_before_the_deadline_flags_nothing(overdue):
     assert "0 follow-up(s) flagged" in run("--now", "2025-06-30T23:59:58Z")
 
 
-def test_a_bad_now_exits_2_with_one_line_on_stderr():
+@pytest.mark.parametrize(
+    "value",
+    [
+        "next tuesday",
+        # Parses, but lies before year 1 once in UTC (a traceback and exit 1 before).
+        "0001-01-01T00:00:00+14:00",
+        # Parses, but lies after year 9999 once in UTC.
+        "9999-12-31T23:59:59-14:00",
+        "99999-01-01T00:00:00Z",
+        "2025-13-01T00:00:00Z",
+        "",
+        "2025-07-01T00:00:00Z\nexit 0",
+    ],
+)
+def test_a_bad_now_exits_2_with_one_line_on_stderr(value):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "sweep_deadlines", "--now", "next tuesday"],
+        [sys.executable, "manage.py", "sweep_deadlines", "--now", value],
         capture_output=True,
         text=True,
         env=env,
         cwd=settings.BASE_DIR,
     )
 
-    assert result.returncode == 2
+    assert result.returncode == 2, result.stderr
     assert result.stderr.strip().count("\n") == 0
-    assert "--now 'next tuesday' is not an ISO-8601 date or time" in result.stderr
+    assert "is not a usable ISO-8601 date or time" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_moment_with_a_far_offset_inside_the_range_is_accepted(overdue):
+    assert "1 follow-up(s) flagged overdue" in run("--now", "2025-07-01T14:00:00+14:00")

@@ -3,19 +3,27 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tracker.notifications import notify_sweep_run
+from tracker.notifications import notify_unnotified_items
 from tracker.sweep import SweepPreview, sweep_deadlines
 
 
 def _parse_now(value: str) -> dt.datetime:
+    """The moment `value` names, aware and representable in UTC and in the local time zone, or
+    a CommandError (exit status 2, one line): a moment the sweep cannot compare or store is as
+    unusable as one it cannot parse, e.g. 0001-01-01T00:00:00+14:00 (before year 1 in UTC)."""
     try:
         moment = dt.datetime.fromisoformat(value)
-    except ValueError:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # Both conversions the sweep makes (UTC to store, local for review-by dates).
+        moment.astimezone(dt.UTC)
+        timezone.localdate(moment)
+    except (ValueError, OverflowError, TypeError):
         raise CommandError(
-            f"--now {value!r} is not an ISO-8601 date or time, e.g. 2025-07-01T00:00:00Z",
+            f"--now {value!r} is not a usable ISO-8601 date or time, e.g. 2025-07-01T00:00:00Z",
             returncode=2,
         ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return moment
 
 
 class Command(BaseCommand):
@@ -33,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None)
 
     def handle(self, *args, dry_run, now, batch_size, **options):
-        as_of = _parse_now(now) if now else timezone.now()
+        as_of = _parse_now(now) if now is not None else timezone.now()
         if dry_run:
             preview = SweepPreview(now=as_of)
             for line in preview.lines():
@@ -46,7 +54,7 @@ class Command(BaseCommand):
             )
             return
         result = sweep_deadlines(now=as_of, batch_size=batch_size)
-        sent = notify_sweep_run(sweep_run_id=result.run_id) if result.items_opened else 0
+        sent = notify_unnotified_items()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Sweep #{result.run_id} as of {as_of.isoformat()}: "
