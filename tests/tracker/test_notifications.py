@@ -143,7 +143,7 @@ def test_a_slow_run_taken_for_dead_that_finishes_after_all_is_not_failed(monkeyp
 
 
 def test_the_upgrade_counts_existing_items_as_mailed(five_overdue):
-    """Migration 0007: items from before notified_at existed are not mailed again."""
+    """Migration 0009: items from before notified_at existed are not mailed again."""
     from importlib import import_module
 
     from django.apps import apps
