@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,6 +17,7 @@ from claims.models import Claim
 
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
+from .roles import reviewers
 from .services import (
     detail_delete,
     detail_save,
@@ -281,10 +281,7 @@ class ProgressAdmin(DetailAdmin):
 
 class AssignActionForm(ReasonActionForm):
     assign_to = forms.ModelChoiceField(
-        queryset=get_user_model()
-        .objects.filter(groups__name="Reviewers", is_active=True)
-        .distinct()
-        .order_by("username"),
+        queryset=reviewers().order_by("username"),
         required=False,
         label="Assign to",
     )

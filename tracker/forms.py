@@ -4,7 +4,7 @@ from django import forms
 
 from claims.models import Claim, Evidence
 
-from . import queue
+from . import resolution
 from .models import ReviewItem
 
 
@@ -19,7 +19,7 @@ class ResolveForm(forms.Form):
     # The claim
     assessment = forms.ChoiceField(label="Assessment", choices=Claim.Assessment.choices)
     next_state = forms.ChoiceField(
-        label="Then", choices=queue.NextState.CHOICES, widget=forms.RadioSelect
+        label="Then", choices=resolution.NextState.choices, widget=forms.RadioSelect
     )
     assessment_note = forms.CharField(
         label="Assessment note (public)",
@@ -57,7 +57,7 @@ class ResolveForm(forms.Form):
     # The follow-up
     outcome = forms.ChoiceField(
         label="Follow-up outcome",
-        choices=[("", "— leave the follow-up as it is —"), *queue.Outcome.CHOICES],
+        choices=[("", "— leave the follow-up as it is —"), *resolution.Outcome.choices],
         required=False,
     )
     met_on = forms.DateField(
@@ -70,8 +70,8 @@ class ResolveForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
 
-    CLAIM_FIELDS = queue.CLAIM_FIELDS
-    FOLLOW_UP_FIELDS = queue.FOLLOW_UP_FIELDS
+    CLAIM_FIELDS = resolution.CLAIM_FIELDS
+    FOLLOW_UP_FIELDS = resolution.FOLLOW_UP_FIELDS
 
     def __init__(self, *args, item: ReviewItem, evidence: list[Evidence] = (), **kwargs):
         self.item = item
@@ -83,21 +83,21 @@ class ResolveForm(forms.Form):
             self.initial.setdefault("assessment", claim.assessment)
             self.initial.setdefault("assessment_note", claim.assessment_note)
             self.initial.setdefault("expected_version", claim.version)
-            self.initial.setdefault("next_state", queue.NextState.PUBLISH)
+            self.initial.setdefault("next_state", resolution.NextState.PUBLISH)
         else:
             for name in self.CLAIM_FIELDS:
                 del self.fields[name]
         if item.follow_up_id:
             if not item.claim_id:
                 self.fields["outcome"].required = True
-                self.fields["outcome"].choices = queue.Outcome.CHOICES
+                self.fields["outcome"].choices = resolution.Outcome.choices
         else:
             for name in self.FOLLOW_UP_FIELDS:
                 del self.fields[name]
 
-    def outcomes(self) -> tuple[queue.ClaimOutcome | None, queue.FollowUpOutcome | None]:
+    def outcomes(self) -> tuple[resolution.ClaimOutcome | None, resolution.FollowUpOutcome | None]:
         """The claim and follow-up outcomes, read as the API reads its body (one translation)."""
-        return queue.outcomes_from_fields(item=self.item, data=self.cleaned_data)
+        return resolution.outcomes_from_fields(item=self.item, data=self.cleaned_data)
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Show the service's refusal next to the field it is about."""

@@ -252,6 +252,16 @@ class Progress(models.Model):
         return f"{self.quantity_delivered} by {self.as_of}"
 
 
+# The queue's urgency by claim priority: urgent > high > normal > low (follow-ups: normal).
+PRIORITY_RANK = models.Case(
+    models.When(claim__priority=Claim.Priority.URGENT, then=models.Value(0)),
+    models.When(claim__priority=Claim.Priority.HIGH, then=models.Value(1)),
+    models.When(claim__priority=Claim.Priority.LOW, then=models.Value(3)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
 class ReviewItemQuerySet(models.QuerySet):
     def active(self):
         """Open or claimed: items a reviewer still has to deal with."""
@@ -260,6 +270,43 @@ class ReviewItemQuerySet(models.QuerySet):
     def unnotified(self):
         """Opened by a deadline sweep and not e-mailed about yet."""
         return self.filter(sweep_run__isnull=False, notified_at__isnull=True)
+
+    def available_to(self, user, *, now):
+        """Items `user` may take: open and not reserved for someone else, or held on a lease
+        that has run out (the periodic expiry may not have run yet)."""
+        return self.filter(
+            Q(state=ReviewItem.State.OPEN, assignee__isnull=True)
+            | Q(state=ReviewItem.State.OPEN, assignee_id=user.pk)
+            | Q(state=ReviewItem.State.CLAIMED, lease_expires_at__lte=now)
+        )
+
+    def held_by(self, user):
+        return self.filter(state=ReviewItem.State.CLAIMED, assignee_id=user.pk)
+
+    def in_queue_order(self, *, for_user):
+        """Most urgent first: items reserved for this reviewer, then claim priority, then how
+        long the follow-up is overdue (oldest deadline first), then age."""
+        mine = models.Case(
+            models.When(assignee_id=for_user.pk, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(mine=mine, priority_rank=PRIORITY_RANK).order_by(
+            "mine",
+            "priority_rank",
+            models.F("follow_up__due_at").asc(nulls_last=True),
+            "created_at",
+            "id",
+        )
+
+    def lost_by(self, user, *, since):
+        """Items whose lease `user` lost since `since` (it ran out and the item went back to the
+        queue), which they do not hold again now; latest first."""
+        return (
+            self.filter(lease_lost_by_id=user.pk, lease_lost_at__gte=since)
+            .exclude(state=ReviewItem.State.CLAIMED, assignee_id=user.pk)
+            .order_by("-lease_lost_at")
+        )
 
 
 class ReviewItem(models.Model):
@@ -306,6 +353,16 @@ class ReviewItem(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True)
+    # The last lease that ran out on this item: whose it was and when (tracker.queue's expiry).
+    lease_lost_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    lease_lost_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     sweep_run = models.ForeignKey(
         "SweepRun",

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from claims.models import Claim
 
+from . import roles
 from .models import ReviewItem, SweepRun
 
-REVIEWERS_GROUP = "Reviewers"
 # Enough to act on; the review queue has the rest.
 MAX_LINES = 50
 
@@ -70,7 +70,7 @@ def notify_unnotified_items() -> int:
         subjects[assignee.pk] = f"[Claimtracker] {total} of your claim(s) need review ({when})"
 
     summary = _summary(runs, when, by_reason, items)
-    reviewers = User.objects.filter(groups__name=REVIEWERS_GROUP, is_active=True)
+    reviewers = roles.reviewers()
     for reviewer in reviewers.exclude(email=""):
         users[reviewer.pk] = reviewer
         sections[reviewer.pk].append(summary)

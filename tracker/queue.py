@@ -18,304 +18,70 @@ Errors and the HTTP status the API answers with are on each exception (``http_st
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from claims.errors import DomainError
-from claims.models import Claim, Evidence
-from claims.services import (
-    StaleVersion,
-    claim_assess,
-    claim_transition,
-    evidence_add,
-    source_get_or_create,
-)
-from claims.workflow import REVIEW_PERMISSION, Cause, State
+from claims.models import Claim
+from claims.services import claim_transition
+from claims.workflow import State
 
+from .errors import (
+    ClaimNeedsVerdict,
+    InvalidResolution,
+    ItemClaimedByOther,
+    ItemClosed,
+    ItemNotHeld,
+    LeaseExpired,
+    NotAReviewer,
+    QueueError,
+)
 from .models import FollowUp, ReviewItem
-from .services import follow_up_set_state
+from .resolution import (
+    ClaimOutcome,
+    FollowUpOutcome,
+    NewEvidence,
+    NextState,
+    Outcome,
+    apply_to_claim,
+    apply_to_follow_up,
+    check_resolution,
+    outcomes_from_fields,
+)
+from .roles import ASSIGN_PERMISSION, is_reviewer
 from .workflows import REVIEW_ITEM_WORKFLOW
 
+# Refusals and the resolution's parts, named where the queue's callers look for them.
+__all__ = [
+    "ClaimNeedsVerdict",
+    "ClaimOutcome",
+    "FollowUpOutcome",
+    "InvalidResolution",
+    "ItemClaimedByOther",
+    "ItemClosed",
+    "ItemNotHeld",
+    "LeaseExpired",
+    "NewEvidence",
+    "NextState",
+    "NotAReviewer",
+    "Outcome",
+    "QueueError",
+    "is_reviewer",
+    "outcomes_from_fields",
+]
+
 Item = ReviewItem.State
-# The history reason the expiry writes; the page finds lost leases by it.
+# What the history says when a lease runs out (for people: the record is lease_lost_by/_at).
 LEASE_EXPIRED_REASON = "lease expired"
-ITEM_PERMISSION = "tracker.change_reviewitem"
-# Bulk assignment is for admins and lead reviewers. No group has this permission yet, so today
-# only superusers assign; a lead-reviewer role gets it by adding the permission to ReviewItem.
-ASSIGN_PERMISSION = "tracker.assign_reviewitem"
-
-
-# --- Errors ------------------------------------------------------------------------------------
-
-
-class QueueError(DomainError):
-    """A queue move was refused; nothing was changed."""
-
-    http_status = 409
-
-
-class NotAReviewer(QueueError):
-    http_status = 403
-
-    def __init__(self, message: str = "Only reviewers can work the review queue."):
-        super().__init__(message)
-
-
-class ItemClaimedByOther(QueueError):
-    def __init__(self, item: ReviewItem):
-        self.item = item
-        holder = item.assignee.get_username() if item.assignee else "another reviewer"
-        if item.state == Item.OPEN:
-            text = f"Review item #{item.pk} is reserved for {holder}."
-        else:
-            until = timezone.localtime(item.lease_expires_at).strftime("%H:%M")
-            text = f"Review item #{item.pk} is being reviewed by {holder} (lease until {until})."
-        super().__init__(text)
-
-
-class LeaseExpired(QueueError):
-    def __init__(self, item: ReviewItem, expired_at: dt.datetime | None):
-        self.item, self.expired_at = item, expired_at
-        when = f" at {timezone.localtime(expired_at):%H:%M}" if expired_at else ""
-        super().__init__(
-            f"Your lease on review item #{item.pk} expired{when} and the item went back to the "
-            "queue. Take it again to go on working on it."
-        )
-
-
-class ItemNotHeld(QueueError):
-    def __init__(self, item: ReviewItem):
-        self.item = item
-        super().__init__(f"Take review item #{item.pk} before working on it.")
-
-
-class ItemClosed(QueueError):
-    def __init__(self, item: ReviewItem):
-        self.item = item
-        super().__init__(f"Review item #{item.pk} is already {item.get_state_display().lower()}.")
-
-
-class ClaimNeedsVerdict(QueueError):
-    """Dismissing would leave a claim waiting for review with nothing in the queue for it."""
-
-    def __init__(self, item: ReviewItem):
-        self.item = item
-        super().__init__(
-            f"Claim #{item.claim_id} waits for review and item #{item.pk} is the only one on it: "
-            "resolve the item (publish, return to the editor or archive) instead of dismissing "
-            "it, or the claim would never reach a reviewer again."
-        )
-
-
-class InvalidResolution(QueueError):
-    """The resolution is incomplete or contradicts itself; `errors` says which field and why."""
-
-    http_status = 400
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__(" ".join(m for msgs in errors.values() for m in msgs))
-
-
-# --- What a resolution says --------------------------------------------------------------------
-
-
-class NextState:
-    """Where a reviewed claim goes next."""
-
-    PUBLISH = "publish"
-    RETURN = "return"
-    ARCHIVE = "archive"
-    CHOICES = [
-        (PUBLISH, "Publish"),
-        (RETURN, "Return to editor (draft)"),
-        (ARCHIVE, "Archive"),
-    ]
-
-
-class Outcome:
-    """What happened to a follow-up's promise."""
-
-    MET = "met"
-    MISSED = "missed"
-    CANCELLED = "cancelled"
-    NEW_DEADLINE = "new_deadline"
-    CHOICES = [
-        (MET, "Met (on a date)"),
-        (MISSED, "Missed"),
-        (CANCELLED, "Cancelled"),
-        (NEW_DEADLINE, "New deadline"),
-    ]
-
-
-@dataclass(frozen=True)
-class NewEvidence:
-    url: str
-    title: str = ""
-    stance: str = Evidence.Stance.SUPPORTS
-    credibility: int = Evidence.Credibility.CANNOT_BE_JUDGED
-    excerpt: str = ""
-
-
-@dataclass(frozen=True)
-class ClaimOutcome:
-    assessment: str
-    next_state: str
-    assessment_note: str | None = None  # None keeps the claim's current note
-    confirm_evidence: Sequence[int] = ()
-    new_evidence: Sequence[NewEvidence] = field(default_factory=tuple)
-    expected_version: int | None = None
-
-
-@dataclass(frozen=True)
-class FollowUpOutcome:
-    outcome: str
-    met_on: dt.date | None = None
-    due_at: dt.datetime | None = None
-
-
-# The flat fields a resolution is written in, shared by the page's form and the API's body, and
-# read into outcomes by `outcomes_from_fields` (one translation for both).
-CLAIM_FIELDS = (
-    "assessment",
-    "next_state",
-    "assessment_note",
-    "confirm_evidence",
-    "new_url",
-    "new_title",
-    "new_stance",
-    "new_credibility",
-    "new_excerpt",
-    "expected_version",
-)
-FOLLOW_UP_FIELDS = ("outcome", "met_on", "due_at")
-
-
-def outcomes_from_fields(
-    *, item: ReviewItem, data: Mapping[str, Any]
-) -> tuple[ClaimOutcome | None, FollowUpOutcome | None]:
-    """Read a resolution from its flat fields (already parsed to Python values; absent or blank
-    means not given). A claim part is built for an item with a claim, or when claim fields were
-    sent for one without (resolve then refuses it by name); a follow-up part when an outcome was
-    chosen. Whether the parts are complete is resolve's to judge, field by field."""
-    claim = None
-    if item.claim_id or any(name in data for name in CLAIM_FIELDS):
-        new = []
-        if data.get("new_url"):
-            credibility = data.get("new_credibility")
-            new.append(
-                NewEvidence(
-                    url=data["new_url"],
-                    title=data.get("new_title") or "",
-                    stance=data.get("new_stance") or Evidence.Stance.SUPPORTS,
-                    credibility=Evidence.Credibility.CANNOT_BE_JUDGED
-                    if credibility in (None, "")
-                    else credibility,
-                    excerpt=data.get("new_excerpt") or "",
-                )
-            )
-        claim = ClaimOutcome(
-            assessment=data.get("assessment") or "",
-            next_state=data.get("next_state") or "",
-            assessment_note=data.get("assessment_note"),
-            confirm_evidence=tuple(data.get("confirm_evidence") or ()),
-            new_evidence=tuple(new),
-            expected_version=data.get("expected_version"),
-        )
-    follow_up = None
-    if data.get("outcome"):
-        follow_up = FollowUpOutcome(
-            outcome=data["outcome"], met_on=data.get("met_on"), due_at=data.get("due_at")
-        )
-    return claim, follow_up
-
-
-# --- Reads -------------------------------------------------------------------------------------
-
-
-def is_reviewer(user: AbstractBaseUser | None) -> bool:
-    return bool(
-        user
-        and user.is_active
-        and user.has_perm(ITEM_PERMISSION)
-        and user.has_perm(REVIEW_PERMISSION)
-    )
 
 
 def lease_length() -> dt.timedelta:
     return dt.timedelta(minutes=settings.REVIEW_LEASE_MINUTES)
-
-
-PRIORITY_RANK = Case(
-    When(claim__priority=Claim.Priority.URGENT, then=Value(0)),
-    When(claim__priority=Claim.Priority.HIGH, then=Value(1)),
-    When(claim__priority=Claim.Priority.LOW, then=Value(3)),
-    default=Value(2),  # normal, and follow-up items without a claim
-    output_field=IntegerField(),
-)
-
-
-def queue_order(qs: QuerySet[ReviewItem], *, for_user: AbstractBaseUser) -> QuerySet[ReviewItem]:
-    """Most urgent first: items reserved for this reviewer, then claim priority (urgent > high >
-    normal > low), then how long the follow-up is overdue (oldest deadline first), then age."""
-    return qs.annotate(
-        mine=Case(
-            When(assignee_id=for_user.pk, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        priority_rank=PRIORITY_RANK,
-    ).order_by(
-        "mine",
-        "priority_rank",
-        F("follow_up__due_at").asc(nulls_last=True),
-        "created_at",
-        "id",
-    )
-
-
-def available_to(user: AbstractBaseUser, *, now: dt.datetime) -> QuerySet[ReviewItem]:
-    """Items `user` may take: open and not reserved for someone else, or held on a lease that has
-    run out (the periodic expiry may not have run yet)."""
-    return ReviewItem.objects.filter(
-        Q(state=Item.OPEN, assignee__isnull=True)
-        | Q(state=Item.OPEN, assignee_id=user.pk)
-        | Q(state=Item.CLAIMED, lease_expires_at__lte=now)
-    )
-
-
-def held_by(user: AbstractBaseUser) -> QuerySet[ReviewItem]:
-    return ReviewItem.objects.filter(state=Item.CLAIMED, assignee_id=user.pk)
-
-
-def lost_leases(user: AbstractBaseUser, *, since: dt.datetime) -> QuerySet:
-    """History rows of leases `user` held that ran out since `since`, for items the user does not
-    hold again now. The expiry row stores the state after expiry (no assignee), so who held it is
-    read from the row just before it."""
-    History = ReviewItem.history.model
-    previous_assignee = (
-        History.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
-        .order_by("-history_id")
-        .values("assignee_id")[:1]
-    )
-    holds_again = ReviewItem.objects.filter(
-        pk=OuterRef("id"), state=Item.CLAIMED, assignee_id=user.pk
-    )
-    return (
-        History.objects.filter(history_change_reason=LEASE_EXPIRED_REASON, history_date__gte=since)
-        .annotate(lost_by=previous_assignee, holds_again=Exists(holds_again))
-        .filter(lost_by=user.pk, holds_again=False)
-        .order_by("-history_date")
-    )
 
 
 # --- Moves -------------------------------------------------------------------------------------
@@ -332,14 +98,15 @@ def take_next(*, by: AbstractBaseUser, now: dt.datetime | None = None) -> Review
     _require_reviewer(by)
     now = now or timezone.now()
     with transaction.atomic():
-        ordered = queue_order(available_to(by, now=now), for_user=by)
+        ordered = ReviewItem.objects.available_to(by, now=now).in_queue_order(for_user=by)
         # Two steps, because PostgreSQL sorts every candidate row in full when a locking clause
         # sits between ORDER BY and LIMIT. First the most urgent ids, read without locks (a
         # top-N sort of narrow rows); then lock the first of those still free. Only rows other
         # takers hold at this instant are skipped, so a window wider than the number of
         # concurrent takers almost never runs dry; if it does, the full query decides.
         window = list(ordered.values_list("pk", flat=True)[:TAKE_WINDOW])
-        item = _first_free(_in_order(available_to(by, now=now), window)) if window else None
+        available = ReviewItem.objects.available_to(by, now=now)
+        item = _first_free(_in_order(available, window)) if window else None
         if item is None and len(window) == TAKE_WINDOW:
             item = _first_free(ordered)
         if item is None:
@@ -438,15 +205,15 @@ def resolve(
     now = now or timezone.now()
     locked = _lock(item)
     _require_live_lease(locked, by=by, now=now)
-    _check_resolution(locked, note=note, claim=claim, follow_up=follow_up)
+    check_resolution(locked, note=note, claim=claim, follow_up=follow_up)
     note = note.strip()
     # Closed first: the claim's moves below close every other live item on it (the queue's
     # hooks), and this one must end resolved, not dismissed by its own outcome.
     _close(locked, move="resolve", by=by, now=now, note=note)
     if claim is not None:
-        _resolve_claim(locked, by=by, note=note, outcome=claim)
+        apply_to_claim(locked, by=by, note=note, outcome=claim)
     if follow_up is not None:
-        _resolve_follow_up(locked.follow_up, by=by, note=note, outcome=follow_up)
+        apply_to_follow_up(locked.follow_up, by=by, note=note, outcome=follow_up)
     return _copy(locked, item)
 
 
@@ -616,15 +383,6 @@ def _lock(item: ReviewItem) -> ReviewItem:
     )
 
 
-def _last_holder_id(item: ReviewItem) -> int | None:
-    """Who held the item just before its latest lease expiry, if its last move was one."""
-    rows = list(item.history.order_by("-history_id").values("history_change_reason")[:1])
-    if not rows or rows[0]["history_change_reason"] != LEASE_EXPIRED_REASON:
-        return None
-    before = item.history.order_by("-history_id").values("assignee_id")[1:2]
-    return before[0]["assignee_id"] if before else None
-
-
 def _require_holder(item: ReviewItem, *, by: AbstractBaseUser) -> None:
     """Refuse unless `by` holds the item (its lease may have run out; callers that need a live
     lease check that too)."""
@@ -634,9 +392,8 @@ def _require_holder(item: ReviewItem, *, by: AbstractBaseUser) -> None:
         if item.assignee_id == by.pk:
             return
         raise ItemClaimedByOther(item)
-    if _last_holder_id(item) == by.pk:
-        expired = item.history.order_by("-history_id").values_list("history_date", flat=True)[:1]
-        raise LeaseExpired(item, expired[0] if expired else None)
+    if item.lease_lost_by_id == by.pk:
+        raise LeaseExpired(item, item.lease_lost_at)
     raise ItemNotHeld(item)
 
 
@@ -715,12 +472,19 @@ def _return_to_queue(
         item,
         by=by,
         reason=reason,
-        fields=["state", "assignee", "claimed_at", "lease_expires_at"],
+        fields=["state", "assignee", "claimed_at", "lease_expires_at", *LOST_FIELDS],
     )
+
+
+# Set by an expiry, kept until the next one; saved with every return to the queue.
+LOST_FIELDS = ["lease_lost_by", "lease_lost_at"]
 
 
 def _expire(item: ReviewItem, *, now: dt.datetime) -> None:
     # The system does this, not a person: by=None needs no permission and records no user.
+    # Who lost the lease, and when, is kept on the item: the page tells them, and their next move
+    # on it says the lease ran out rather than "take it first".
+    item.lease_lost_by_id, item.lease_lost_at = item.assignee_id, now
     _return_to_queue(item, by=None, reason=LEASE_EXPIRED_REASON, move="expire")
 
 
@@ -740,162 +504,17 @@ def _close(item: ReviewItem, *, move: str, by: AbstractBaseUser, now: dt.datetim
 
 
 def _copy(source: ReviewItem, target: ReviewItem) -> ReviewItem:
+    """Give the caller's instance what the locked copy now holds."""
     if source is not target:
         for name in (
             "state",
-            "assignee_id",
             "claimed_at",
             "lease_expires_at",
             "resolved_at",
             "resolution_note",
+            "lease_lost_by_id",
+            "lease_lost_at",
         ):
             setattr(target, name, getattr(source, name))
-        if "assignee" in target._state.fields_cache:
-            del target._state.fields_cache["assignee"]
+        target.assignee = source.assignee  # the object, so a cached old holder cannot linger
     return target
-
-
-def _check_resolution(
-    item: ReviewItem,
-    *,
-    note: str,
-    claim: ClaimOutcome | None,
-    follow_up: FollowUpOutcome | None,
-) -> None:
-    """Refuse an incomplete resolution before anything is written."""
-    errors: dict[str, list[str]] = {}
-    if not (note or "").strip():
-        errors.setdefault("note", []).append("Write a note saying what you found.")
-    if item.claim_id is None and claim is not None:
-        errors.setdefault("claim", []).append("This item has no claim.")
-    if item.claim_id is not None and claim is None:
-        errors.setdefault("claim", []).append("Give the claim's assessment and next state.")
-    if item.follow_up_id is None and follow_up is not None:
-        errors.setdefault("follow_up", []).append("This item has no follow-up.")
-    if item.follow_up_id is not None and item.claim_id is None and follow_up is None:
-        errors.setdefault("follow_up", []).append("Say what happened to the follow-up.")
-    if claim is not None and item.claim_id is not None:
-        if claim.assessment not in Claim.Assessment.values:
-            errors.setdefault("assessment", []).append("Choose an assessment.")
-        if claim.next_state not in dict(NextState.CHOICES):
-            errors.setdefault("next_state", []).append("Choose publish, return or archive.")
-        current = Claim.objects.filter(pk=item.claim_id).values_list("assessment", flat=True)[0]
-        confirmed = set(claim.confirm_evidence)
-        if confirmed:
-            found = set(
-                Evidence.objects.filter(claim_id=item.claim_id, pk__in=confirmed).values_list(
-                    "pk", flat=True
-                )
-            )
-            if found != confirmed:
-                errors.setdefault("confirm_evidence", []).append(
-                    "Only this claim's evidence can be confirmed."
-                )
-        if (
-            claim.next_state == NextState.PUBLISH
-            and claim.assessment != current
-            and not confirmed
-            and not claim.new_evidence
-        ):
-            errors.setdefault("evidence", []).append(
-                "Publishing with a changed assessment needs at least one piece of evidence "
-                "added or confirmed."
-            )
-    if follow_up is not None and item.follow_up_id is not None:
-        if follow_up.outcome not in dict(Outcome.CHOICES):
-            errors.setdefault("outcome", []).append("Choose what happened to the follow-up.")
-        if follow_up.outcome == Outcome.MET and follow_up.met_on is None:
-            errors.setdefault("met_on", []).append("Give the date the promise was met.")
-        if follow_up.outcome == Outcome.NEW_DEADLINE and follow_up.due_at is None:
-            errors.setdefault("due_at", []).append("Give the new deadline.")
-    if errors:
-        raise InvalidResolution(errors)
-
-
-def _resolve_claim(
-    item: ReviewItem, *, by: AbstractBaseUser, note: str, outcome: ClaimOutcome
-) -> None:
-    why = f"review item #{item.pk}: {note}"
-    current = Claim.objects.select_for_update().get(pk=item.claim_id)
-    # Checked before evidence is written, since every evidence row bumps the claim's version.
-    if outcome.expected_version is not None and current.version != outcome.expected_version:
-        raise StaleVersion(current, outcome.expected_version)
-    if current.state == State.PUBLISHED:
-        # An item on published work (opened by hand): resolving it is a re-review, so the claim
-        # goes back along the table's reopen edge first, as this item's doing.
-        claim_transition(
-            claim=current, to=State.PENDING_REVIEW, by=by, reason=why, cause=Cause.REVIEW
-        )
-    if current.state == State.PENDING_REVIEW:
-        # Another item on the same claim gave it back meanwhile; take it up again for this one.
-        claim_transition(claim=current, to=State.IN_REVIEW, by=by, reason=why)
-    try:
-        for new in outcome.new_evidence:
-            source, _ = source_get_or_create(url=new.url, by=by, title=new.title or new.url)
-            evidence_add(
-                claim=current,
-                source=source,
-                by=by,
-                stance=new.stance,
-                credibility=new.credibility,
-                excerpt=new.excerpt,
-                note=why,
-                reason=f"added in {why}",
-            )
-        for evidence in Evidence.objects.filter(
-            claim_id=item.claim_id, pk__in=outcome.confirm_evidence
-        ):
-            # Confirming is a reviewer's act on the record: a history row says who and when.
-            evidence._history_user = by
-            evidence._change_reason = f"confirmed in {why}"
-            evidence.save()
-        claim = claim_assess(
-            claim=current,
-            by=by,
-            assessment=outcome.assessment,
-            note=outcome.assessment_note,
-            reason=f"assessed in {why}",
-        )
-    except ValidationError as exc:
-        raise InvalidResolution(
-            exc.message_dict if hasattr(exc, "error_dict") else {"evidence": exc.messages}
-        ) from exc
-    if outcome.next_state == NextState.PUBLISH:
-        claim_transition(claim=claim, to=State.PUBLISHED, by=by, reason=why)
-    elif outcome.next_state == NextState.RETURN:
-        claim_transition(claim=claim, to=State.DRAFT, by=by, reason=why)
-    else:
-        # The table has no in_review → archived edge: give the claim back, then archive it.
-        claim_transition(claim=claim, to=State.PENDING_REVIEW, by=by, reason=why)
-        claim_transition(claim=claim, to=State.ARCHIVED, by=by, reason=why)
-    item.claim = claim
-
-
-def _resolve_follow_up(
-    follow_up: FollowUp, *, by: AbstractBaseUser, note: str, outcome: FollowUpOutcome
-) -> None:
-    if outcome.outcome == Outcome.NEW_DEADLINE:
-        if follow_up.state == FollowUp.State.OPEN:
-            # Still open: a new date is not a state move, so no table entry is involved.
-            locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-            locked.due_at = outcome.due_at
-            locked.full_clean()
-            locked._history_user = by
-            locked._change_reason = f"new deadline: {note}"
-            locked.save(update_fields=["due_at", "updated_at"])
-        else:
-            follow_up_set_state(
-                follow_up=follow_up,
-                to=FollowUp.State.OPEN,
-                by=by,
-                reason=f"new deadline: {note}",
-                due_at=outcome.due_at,
-            )
-        return
-    follow_up_set_state(
-        follow_up=follow_up,
-        to=outcome.outcome,
-        by=by,
-        reason=note,
-        met_on=outcome.met_on if outcome.outcome == Outcome.MET else None,
-    )

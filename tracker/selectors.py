@@ -11,7 +11,6 @@ from django.utils import timezone
 from claims.models import Claim, ClaimRelation, Evidence, Topic
 from claims.workflow import State
 
-from . import queue
 from .models import FollowUp, ReviewItem
 
 Item = ReviewItem.State
@@ -44,13 +43,13 @@ def _item_columns(qs: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
 
 
 def my_items(user: AbstractBaseUser) -> QuerySet[ReviewItem]:
-    return _item_columns(queue.held_by(user)).order_by("lease_expires_at", "pk")
+    return _item_columns(ReviewItem.objects.held_by(user)).order_by("lease_expires_at", "pk")
 
 
 def waiting_items(user: AbstractBaseUser, *, limit: int = 25) -> list[ReviewItem]:
     """The next items Take next would hand `user`, in that order."""
     now = timezone.now()
-    qs = queue.queue_order(queue.available_to(user, now=now), for_user=user)
+    qs = ReviewItem.objects.available_to(user, now=now).in_queue_order(for_user=user)
     return list(_item_columns(qs)[:limit])
 
 
@@ -70,7 +69,7 @@ def queue_items(
         qs = qs.filter(assignee_id=user.pk)
     if topic:
         qs = qs.filter(claim__topic__slug=topic)
-    return _item_columns(queue.queue_order(qs, for_user=user))
+    return _item_columns(qs.in_queue_order(for_user=user))
 
 
 def item_detail(pk: int) -> ReviewItem:
@@ -233,4 +232,4 @@ def topics_with_claims() -> list[Topic]:
 
 def recent_lost_leases(user: AbstractBaseUser, *, hours: int = 12) -> list:
     since = timezone.now() - dt.timedelta(hours=hours)
-    return list(queue.lost_leases(user, since=since)[:10])
+    return list(ReviewItem.objects.lost_by(user, since=since)[:10])

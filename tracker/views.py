@@ -16,6 +16,7 @@ from claims.errors import DomainError
 from . import queue, selectors
 from .forms import DismissForm, ReleaseForm, ResolveForm
 from .models import ReviewItem
+from .roles import is_reviewer
 
 # Every refusal a reviewer can meet: shown as a message, never a server error.
 REFUSALS = DomainError
@@ -25,7 +26,7 @@ def reviewer_required(view):
     @wraps(view)
     @login_required(login_url="review:login")
     def wrapped(request: HttpRequest, *args, **kwargs):
-        if not queue.is_reviewer(request.user):
+        if not is_reviewer(request.user):
             # Signed in, but not a reviewer: say which group is needed and who can grant it.
             return render(request, "tracker/not_a_reviewer.html", status=403)
         return view(request, *args, **kwargs)
@@ -80,7 +81,7 @@ def _lease_text(item: ReviewItem) -> str:
 def _item_context(request: HttpRequest, item: ReviewItem, **forms) -> dict:
     claim_context = selectors.claim_context(item.claim) if item.claim_id else None
     held = item.state == ReviewItem.State.CLAIMED and item.assignee_id == request.user.pk
-    lost = [row for row in _lost_lease_messages(request) if row.id == item.pk]
+    lost = [row for row in _lost_lease_messages(request) if row.pk == item.pk]
     return {
         "item": item,
         "claim": item.claim,

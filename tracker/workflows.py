@@ -6,6 +6,7 @@ tracker/queue.py."""
 from claims.state_machine import Transition, Workflow
 
 from .models import FollowUp, ReviewItem
+from .roles import ITEM_PERMISSION
 
 F = FollowUp.State
 FOLLOW_UP_PERMISSION = "tracker.change_followup"
@@ -33,7 +34,6 @@ FOLLOW_UP_WORKFLOW = Workflow(
 )
 
 Item = ReviewItem.State
-ITEM_PERMISSION = "tracker.change_reviewitem"
 
 REVIEW_ITEM_WORKFLOW = Workflow(
     "review item",

@@ -306,6 +306,8 @@ AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=60) / 60  # hours, a
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
+# Its start-up banner would be one more line on every command's output (and stderr), for nothing.
+AXES_VERBOSE = False
 # The same client address the API's throttles use (honours API_NUM_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "claims.api.throttling.client_address"
 

@@ -235,8 +235,8 @@ def test_the_reviewer_who_lost_a_lease_is_told(reviewer, other_reviewer):
     later = NOW + dt.timedelta(minutes=31)
     with time_machine.travel(later, tick=False):
         queue.expire_leases()
-        assert [row.id for row in queue.lost_leases(reviewer, since=NOW)] == [item.pk]
-        assert list(queue.lost_leases(other_reviewer, since=NOW)) == []
+        assert [row.pk for row in ReviewItem.objects.lost_by(reviewer, since=NOW)] == [item.pk]
+        assert list(ReviewItem.objects.lost_by(other_reviewer, since=NOW)) == []
         with pytest.raises(queue.LeaseExpired, match="went back to the queue"):
             queue.resolve(
                 item=item,
@@ -245,7 +245,7 @@ def test_the_reviewer_who_lost_a_lease_is_told(reviewer, other_reviewer):
                 claim=queue.ClaimOutcome(assessment="contested", next_state="publish"),
             )
         queue.take(item=item, by=reviewer)
-        assert list(queue.lost_leases(reviewer, since=NOW)) == []
+        assert list(ReviewItem.objects.lost_by(reviewer, since=NOW)) == []
 
 
 # --- resolve --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from claims.api.serializers import ActorRefSerializer, StrictFieldsMixin
 from claims.models import Actor, Claim, Evidence, Source
 from claims.workflow import State
 from tracker.models import FollowUp, ReviewItem, Scenario, Stance, Term
-from tracker.queue import NextState, Outcome
+from tracker.resolution import NextState, Outcome
 
 
 class TermSerializer(serializers.ModelSerializer):
@@ -225,7 +225,7 @@ class QueueDismissSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class QueueResolveSerializer(StrictFieldsMixin, serializers.Serializer):
     """The resolution, in the same flat fields as the reviewers' page form; the queue service
-    reads them into outcomes and judges them (`tracker.queue.outcomes_from_fields`, `resolve`).
+    reads them into outcomes and judges them (`tracker.resolution.outcomes_from_fields`, `resolve`).
     Fields here only check shape; a missing note, assessment, next state or outcome, or
     publishing a changed assessment without evidence, comes back as 400 from the service."""
 
@@ -234,7 +234,7 @@ class QueueResolveSerializer(StrictFieldsMixin, serializers.Serializer):
     )
     # The claim (for an item with a claim)
     assessment = serializers.ChoiceField(choices=Claim.Assessment.choices, required=False)
-    next_state = serializers.ChoiceField(choices=NextState.CHOICES, required=False)
+    next_state = serializers.ChoiceField(choices=NextState.choices, required=False)
     assessment_note = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -261,6 +261,6 @@ class QueueResolveSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="The claim version you read; if it changed since, 412 and nothing changes.",
     )
     # The follow-up (for an item with a follow-up)
-    outcome = serializers.ChoiceField(choices=Outcome.CHOICES, required=False)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
     met_on = serializers.DateField(required=False, help_text="With outcome `met`.")
     due_at = serializers.DateTimeField(required=False, help_text="With outcome `new_deadline`.")

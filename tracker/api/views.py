@@ -13,7 +13,7 @@ from claims.api.selectors import claims_visible_to
 from claims.api.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
 from claims.models import Actor, Source
 from claims.workflow import State
-from tracker import queue, selectors
+from tracker import queue, resolution, selectors
 from tracker.models import FollowUp, ReviewItem, Scenario, Stance
 from tracker.services import (
     follow_up_create,
@@ -284,7 +284,7 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
         body.is_valid(raise_exception=True)
         fields = dict(body.validated_data)
         note = fields.pop("note", "")
-        claim, follow_up = queue.outcomes_from_fields(item=item, data=fields)
+        claim, follow_up = resolution.outcomes_from_fields(item=item, data=fields)
         item = queue.resolve(
             item=item, by=request.user, note=note, claim=claim, follow_up=follow_up
         )
