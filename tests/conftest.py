@@ -91,30 +91,17 @@ def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
-# The data migrations that create the roles, in order: (migration, its forwards function).
-ROLE_MIGRATIONS = [
-    ("0002_create_roles", "create_roles"),
-    ("0005_lead_reviewers_group", "create_group"),
-]
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """A transactional test ends with a flush, so a database kept with --reuse-db can start the
-    next run without the roles its data migration made. Put them back with that migration's own
-    code and re-serialise, so serialized_rollback restores them too."""
-    from django.contrib.auth.models import Group
-    from django.db.migrations.executor import MigrationExecutor
+    """A database kept with --reuse-db may start a run flushed by the last transactional test of
+    the previous one. The roles are declared in code (tracker/roles.py): apply them, and
+    re-serialise so serialized_rollback restores them too."""
+    from tracker.roles import apply_roles
 
     with django_db_blocker.unblock():
-        if not Group.objects.filter(name="Reviewers").exists():
-            loader = MigrationExecutor(connection).loader
-            for migration, function in ROLE_MIGRATIONS:
-                module = importlib.import_module(f"tracker.migrations.{migration}")
-                state = loader.project_state(("tracker", migration))
-                getattr(module, function)(state.apps, None)
-            if hasattr(connection, "_test_serialized_contents"):
-                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        apply_roles()
+        if hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
     yield
 
 

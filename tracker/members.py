@@ -1,5 +1,5 @@
 """People and their roles: which groups each kind of user is in, and whether they use the admin.
-The groups and their permissions are made by the data migrations (0002, 0005)."""
+The groups and their permissions are declared in tracker/roles.py."""
 
 import secrets
 from dataclasses import dataclass
@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from .roles import API_CLIENTS, EDITORS, LEAD_REVIEWERS, REVIEWERS
+
 
 @dataclass(frozen=True)
 class Role:
@@ -19,10 +21,10 @@ class Role:
 
 
 ROLES: dict[str, Role] = {
-    "editor": Role(("Editors",), True, "logs claims and sources in the admin"),
-    "reviewer": Role(("Reviewers",), True, "works the review queue at /review/"),
-    "lead": Role(("Reviewers", "Lead reviewers"), True, "a reviewer who also assigns items"),
-    "api-client": Role(("API clients",), False, "reads the REST API with a token"),
+    "editor": Role((EDITORS,), True, "logs claims and sources in the admin"),
+    "reviewer": Role((REVIEWERS,), True, "works the review queue at /review/"),
+    "lead": Role((REVIEWERS, LEAD_REVIEWERS), True, "a reviewer who also assigns items"),
+    "api-client": Role((API_CLIENTS,), False, "reads the REST API with a token"),
 }
 ROLE_GROUPS = {name for role in ROLES.values() for name in role.groups}
 
