@@ -7,7 +7,6 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -142,15 +141,6 @@ class SubsetFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OverdueFilter(SubsetFilter):
-    title = "overdue"
-    parameter_name = "overdue"
-    labels = ("Overdue (review or a linked deadline)", "Not overdue")
-
-    def subset(self):
-        return Claim.objects.overdue(at=timezone.now())
-
-
 # Inline rows stay one screen wide: an excerpt box, not a page-wide text area.
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
 
@@ -273,7 +263,6 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
         "priority",
         "topic",
         ("claimant", admin.RelatedOnlyFieldListFilter),
-        OverdueFilter,
     )
     search_fields = ("statement", "assessment_note", "claimant__name")
     autocomplete_fields = ("claimant", "topic", "assignee")

@@ -185,18 +185,6 @@ class ClaimQuerySet(models.QuerySet):
         """Published claims whose review-by date has passed."""
         return self.filter(state=State.PUBLISHED, review_by__lt=on)
 
-    def overdue(self, *, at):
-        """Not archived, and either published past its review-by date or linked to a follow-up
-        whose deadline passed (flagged overdue, or still open with its deadline behind it).
-        `follow_ups` is the reverse of the tracker's FollowUp.claims, named here, not imported."""
-        late = (
-            Q(state=State.PUBLISHED, review_by__lt=timezone.localdate(at))
-            | Q(follow_ups__state="overdue")
-            | Q(follow_ups__state="open", follow_ups__due_at__lt=at)
-        )
-        matching = Claim.objects.filter(late).exclude(state=State.ARCHIVED).values("pk")
-        return self.filter(pk__in=matching)
-
     def with_list_columns(self):
         """What a claim list shows: its claimant, topic and assignee, and its evidence count."""
         return self.select_related("claimant", "topic", "assignee").annotate(

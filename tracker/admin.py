@@ -18,6 +18,7 @@ from claims.models import Claim
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
 from .roles import reviewers
+from .selectors import overdue_claims
 from .services import (
     detail_delete,
     detail_save,
@@ -55,9 +56,19 @@ class FollowUpReviewInline(ReviewItemInline):
 admin.site.unregister(Claim)
 
 
+class OverdueClaimFilter(SubsetFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+    labels = ("Overdue (review or a linked deadline)", "Not overdue")
+
+    def subset(self):
+        return overdue_claims(at=timezone.now())
+
+
 @admin.register(Claim)
 class ClaimWithReviewItemsAdmin(ClaimAdmin):
     inlines = [*ClaimAdmin.inlines, ClaimReviewInline]
+    list_filter = (*ClaimAdmin.list_filter, OverdueClaimFilter)
 
 
 class LinkedRecordAdmin(ServiceErrorsAdmin, HistoryAdmin):
@@ -241,6 +252,7 @@ class FollowUpAdmin(LinkedRecordAdmin):
             super()
             .get_queryset(request)
             .with_list_columns()
+            .with_overdue()
             .annotate(
                 latest_delivered=Subquery(latest.values("quantity_delivered")[:1]),
                 open_item_count=Count(

@@ -106,6 +106,12 @@ class Stance(models.Model):
         return f"{self.actor} {self.position} ({self.as_of})"
 
 
+def _late(at) -> Q:
+    return Q(state=FollowUp.State.OVERDUE) | Q(
+        state=FollowUp.State.OPEN, due_at__isnull=False, due_at__lt=at
+    )
+
+
 class FollowUpQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state=FollowUp.State.OPEN)
@@ -118,12 +124,16 @@ class FollowUpQuerySet(models.QuerySet):
         return self.filter(due_at__isnull=False, due_at__lt=at)
 
     def overdue(self, *, at=None):
-        """Flagged overdue, or still open with its deadline behind it."""
-        at = at or timezone.now()
-        return self.filter(
-            Q(state=FollowUp.State.OVERDUE)
-            | Q(state=FollowUp.State.OPEN, due_at__isnull=False, due_at__lt=at)
+        """Flagged overdue, or still open with its deadline behind it: the one definition, used
+        by the admin, the API, the reviewers' page and (through overdue_claims) the claims."""
+        return self.filter(_late(at or timezone.now()))
+
+    def with_overdue(self, *, at=None):
+        """Each row with `overdue_now`, the same rule as `overdue()`, for lists that show it."""
+        late = models.ExpressionWrapper(
+            _late(at or timezone.now()), output_field=models.BooleanField()
         )
+        return self.annotate(overdue_now=late)
 
     def with_list_columns(self):
         return self.select_related("scenario", "depends_on")
@@ -209,11 +219,11 @@ class FollowUp(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.state == self.State.OVERDUE or (
-            self.state == self.State.OPEN
-            and self.due_at is not None
-            and self.due_at < timezone.now()
-        )
+        """FollowUpQuerySet.overdue's rule for this row: read from `with_overdue()`'s annotation
+        where the list has it, else asked of the database (one query)."""
+        if hasattr(self, "overdue_now"):
+            return self.overdue_now
+        return FollowUp.objects.overdue().filter(pk=self.pk).exists()
 
     def percent_delivered(self, latest: "Progress | None" = None) -> Decimal | None:
         """Share of the target delivered by the latest progress report, or None without one."""

@@ -72,6 +72,17 @@ def queue_items(
     return _item_columns(qs.in_queue_order(for_user=user))
 
 
+def overdue_claims(*, at: dt.datetime) -> QuerySet[Claim]:
+    """Claims that are late, not archived: published past their review-by date (the claims'
+    own rule, Claim.objects.review_due), or linked to a follow-up that is overdue by
+    FollowUpQuerySet.overdue. Here, in the layer that knows both."""
+    review_due = Claim.objects.review_due(on=timezone.localdate(at)).values("pk")
+    late_links = FollowUp.objects.overdue(at=at).values("claims")
+    return Claim.objects.exclude(state=State.ARCHIVED).filter(
+        Q(pk__in=review_due) | Q(pk__in=late_links)
+    )
+
+
 def item_detail(pk: int) -> ReviewItem:
     return ReviewItem.objects.select_related(
         "claim__claimant", "claim__topic", "claim__assignee", "follow_up", "assignee"
@@ -104,7 +115,9 @@ def claim_context(claim: Claim) -> ClaimContext:
     ]
     relations.sort(key=lambda r: (r["kind"] != ClaimRelation.Kind.CONTRADICTS, r["claim"].pk))
     scenarios = list(claim.scenarios.select_related("proposed_by").order_by("-proposed_on"))
-    follow_ups = list(claim.follow_ups.select_related("scenario").order_by("due_at", "pk"))
+    follow_ups = list(
+        claim.follow_ups.with_overdue().select_related("scenario").order_by("due_at", "pk")
+    )
     history = list(
         claim.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
     )
@@ -156,13 +169,13 @@ class Timeline:
         ]
 
 
-def _deadline_status(follow_up: FollowUp, now: dt.datetime) -> str | None:
+def _deadline_status(follow_up: FollowUp) -> str | None:
     S = FollowUp.State
     if follow_up.state == S.MET:
         return "met"
     if follow_up.state == S.MISSED:
         return "missed"
-    if follow_up.state == S.OVERDUE or (follow_up.state == S.OPEN and follow_up.due_at < now):
+    if follow_up.is_overdue:  # FollowUpQuerySet.overdue's rule, annotated by the caller
         return "overdue"
     if follow_up.state == S.OPEN:
         return "upcoming"
@@ -176,9 +189,11 @@ def deadline_timeline(*, topic: str | None = None, limit: int = 200) -> Timeline
     qs = FollowUp.objects.filter(due_at__isnull=False).exclude(state=FollowUp.State.CANCELLED)
     if topic:
         qs = qs.filter(claims__topic__slug=topic).distinct()
-    follow_ups = list(qs.select_related("scenario").order_by("due_at", "pk")[:limit])
+    follow_ups = list(
+        qs.with_overdue(at=now).select_related("scenario").order_by("due_at", "pk")[:limit]
+    )
     deadlines = [
-        Deadline(f, status) for f in follow_ups if (status := _deadline_status(f, now)) is not None
+        Deadline(f, status) for f in follow_ups if (status := _deadline_status(f)) is not None
     ]
     counts = {lane: sum(d.status == lane for d in deadlines) for lane in TIMELINE_LANES}
     if not deadlines:

@@ -89,20 +89,3 @@ def test_save_performs_no_workflow_the_update_service_does():
 
     claim.refresh_from_db()
     assert (claim.state, claim.statement) == (State.PUBLISHED, "After")
-
-
-def test_overdue_means_review_date_passed_or_a_linked_deadline_passed():
-    import datetime as dt
-
-    from tests.factories import FollowUpFactory
-
-    now = dt.datetime(2025, 7, 2, tzinfo=dt.UTC)
-    review_late = PublishableClaimFactory(state=State.PUBLISHED, review_by=dt.date(2025, 7, 1))
-    promise_late = ClaimFactory()
-    FollowUpFactory(due_at=dt.datetime(2025, 6, 30, tzinfo=dt.UTC)).claims.add(promise_late)
-    archived = ClaimFactory(state=State.ARCHIVED)
-    FollowUpFactory(due_at=dt.datetime(2025, 6, 30, tzinfo=dt.UTC)).claims.add(archived)
-    on_time = ClaimFactory()
-    FollowUpFactory(due_at=dt.datetime(2025, 7, 30, tzinfo=dt.UTC)).claims.add(on_time)
-
-    assert set(Claim.objects.overdue(at=now)) == {review_late, promise_late}

@@ -106,7 +106,7 @@ class FollowUpViewSet(
     create_service, update_service, object_name = follow_up_create, follow_up_update, "follow_up"
 
     def get_queryset(self):
-        return FollowUp.objects.prefetch_related(
+        return FollowUp.objects.with_overdue().prefetch_related(
             _visible_claim_ids(self.request.user),
             Prefetch("responsible", queryset=Actor.objects.only("id")),
         )
