@@ -14,7 +14,7 @@ from django.db import connection
 from claims.models import Actor, Claim, Evidence, Source
 from claims.workflow import State
 from tests.factories import EvidenceFactory, UserFactory
-from tracker import queue
+from tracker import queue, resolution
 from tracker.models import ReviewItem
 
 pytestmark = [
@@ -134,7 +134,7 @@ def test_resolve_is_one_transaction_a_failure_half_way_changes_nothing(monkeypat
         Source.objects.count(),
     )
 
-    real_transition = queue.claim_transition
+    real_transition = resolution.claim_transition
 
     def fail_on_publish(**kwargs):
         # By now the evidence is added and confirmed and the assessment saved.
@@ -142,7 +142,7 @@ def test_resolve_is_one_transaction_a_failure_half_way_changes_nothing(monkeypat
             raise RuntimeError("database went away")
         return real_transition(**kwargs)
 
-    monkeypatch.setattr(queue, "claim_transition", fail_on_publish)
+    monkeypatch.setattr(resolution, "claim_transition", fail_on_publish)
     with pytest.raises(RuntimeError):
         queue.resolve(
             item=item,
