@@ -166,7 +166,7 @@ def test_resolve_is_one_transaction_a_failure_half_way_changes_nothing(monkeypat
         Source.objects.count(),
     ) == history_before
 
-    monkeypatch.setattr(queue, "claim_transition", real_transition)
+    monkeypatch.setattr(resolution, "claim_transition", real_transition)
     queue.resolve(
         item=item,
         by=reviewer,
