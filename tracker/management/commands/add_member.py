@@ -23,6 +23,8 @@ class Command(BaseCommand):
             raise CommandError(" ".join(exc.messages), returncode=2) from exc
         groups = ", ".join(user.groups.order_by("name").values_list("name", flat=True))
         where = "the admin (/admin/)" if user.is_staff else "the API (issue a token)"
-        self.stdout.write(f"{user.get_username()} is a {role} ({groups}); signs in to {where}.")
+        self.stdout.write(
+            f"{user.get_username()} now has the role {role} ({groups}) and signs in to {where}."
+        )
         if password:
             self.stdout.write(f"Password (shown once, change it at first login): {password}")
