@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .audit import stamp
 from .bulk_history import write_history
 from .models import Claim, ClaimRelation, Evidence, Source
 from .signals import claim_moved
@@ -84,8 +85,7 @@ def _lock(claim: Claim, expected_version: int | None = None) -> Claim:
 
 
 def _save(claim: Claim, *, by: AbstractBaseUser | None, reason: str) -> None:
-    claim._history_user = by
-    claim._change_reason = reason
+    stamp(claim, by=by, reason=reason)
     claim.save()
 
 
@@ -284,8 +284,7 @@ def claim_delete(*, claim: Claim, by: AbstractBaseUser | None, reason: str = "")
     if by is not None and not by.is_superuser:
         raise DeleteNotPermitted("Only an administrator removes a claim for good; archive it.")
     locked = _lock(claim)
-    locked._history_user = by
-    locked._change_reason = reason or "deleted"
+    stamp(locked, by=by, reason=reason or "deleted")
     locked.delete()
 
 
@@ -318,8 +317,7 @@ def evidence_add(
     locked = _lock(claim, expected_version)
     evidence = Evidence(claim=locked, source=source, added_by=by, **fields)
     evidence.full_clean()
-    evidence._history_user = by
-    evidence._change_reason = reason or "added"
+    stamp(evidence, by=by, reason=reason or "added")
     evidence.save()
     _evidence_changed(locked, by=by, detail=f"evidence added: {source}", reason=reason)
     return evidence
@@ -339,8 +337,7 @@ def evidence_update(
     if not changed:
         return locked
     locked.full_clean()
-    locked._history_user = by
-    locked._change_reason = reason or "edited"
+    stamp(locked, by=by, reason=reason or "edited")
     locked.save()
     _evidence_changed(
         locked_claim,
@@ -357,8 +354,7 @@ def evidence_remove(*, evidence: Evidence, by: AbstractBaseUser | None, reason: 
     verdict loses a ground, so the claim goes back to review."""
     locked_claim = _lock(evidence.claim)
     text = f"evidence #{evidence.pk} removed: {evidence.source}"
-    evidence._history_user = by
-    evidence._change_reason = reason or "removed"
+    stamp(evidence, by=by, reason=reason or "removed")
     evidence.delete()
     _evidence_changed(locked_claim, by=by, detail=text, reason=reason)
 
@@ -377,7 +373,7 @@ def relation_add(
         from_claim=from_claim, to_claim=to_claim, kind=kind, note=note, created_by=by
     )
     relation.full_clean()
-    relation._history_user = by
+    stamp(relation, by=by)
     relation.save()
     _touch(relation.from_claim_id, relation.to_claim_id)
     return relation
@@ -393,7 +389,7 @@ def relation_update(
     for name, value in data.items():
         setattr(locked, name, value)
     locked.full_clean()
-    locked._history_user = by
+    stamp(locked, by=by)
     locked.save()
     _touch(*before, locked.from_claim_id, locked.to_claim_id)
     return locked
@@ -403,7 +399,7 @@ def relation_update(
 def relation_remove(*, relation: ClaimRelation, by: AbstractBaseUser | None) -> None:
     """Remove a relation; both claims change version, so cached copies go stale."""
     ids = (relation.from_claim_id, relation.to_claim_id)
-    relation._history_user = by
+    stamp(relation, by=by)
     relation.delete()
     _touch(*ids)
 
@@ -419,7 +415,7 @@ def source_get_or_create(
         return existing, False
     source = Source(url=url, **fields)
     source.full_clean()
-    source._history_user = by
+    stamp(source, by=by)
     try:
         with transaction.atomic():
             source.save()
@@ -475,7 +471,7 @@ def source_create(*, by: AbstractBaseUser | None, **fields: Any) -> Source:
     ValidationError naming the existing source, so callers can link that one instead."""
     source = Source(**fields)
     source.full_clean()
-    source._history_user = by
+    stamp(source, by=by)
     source.save()
     return source
 
@@ -487,6 +483,6 @@ def source_update(*, source: Source, by: AbstractBaseUser | None, data: dict[str
     for field, value in data.items():
         setattr(locked, field, value)
     locked.full_clean()
-    locked._history_user = by
+    stamp(locked, by=by)
     locked.save()
     return locked

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
+from .audit import stamp
 from .models import Claim, Evidence, Source
 from .source_urls import normalize_url
 
@@ -104,16 +105,14 @@ def _merge(group: MergeGroup, *, by) -> None:
         for name in _FILLABLE:
             if not getattr(kept, name) and getattr(dup, name):
                 setattr(kept, name, getattr(dup, name))
-        dup._change_reason = text
-        dup._history_user = by
+        stamp(dup, by=by, reason=text)
         dup.delete()
     kept.url = group.normal_url
     _save(kept, by, f"kept for {len(group.duplicates)} duplicate(s) of {group.normal_url}")
 
 
 def _save(obj: models.Model, by, reason: str) -> None:
-    obj._change_reason = reason
-    obj._history_user = by
+    stamp(obj, by=by, reason=reason)
     obj.save()
 
 
@@ -138,12 +137,11 @@ def _repoint_foreign_keys(relation, dup: Source, kept: Source, reason, group, by
             ).exists()
             for fields in partners
         )
-        row._change_reason = reason
-        row._history_user = by
+        stamp(row, by=by, reason=reason)
         if model is Evidence:
             group.claims_touched.add(row.claim_id)
         if collides:
-            row._change_reason = f"{reason}; the kept source already has this row"
+            stamp(row, by=by, reason=f"{reason}; the kept source already has this row")
             row.delete()
             group.moved[label][1] += 1
         else:
@@ -156,8 +154,7 @@ def _repoint_many(relation, dup: Source, kept: Source, reason, group, by) -> Non
     model, name = relation.related_model, relation.field.name
     label = str(model._meta.verbose_name_plural)
     for owner in model._default_manager.filter(**{name: dup}).order_by("pk"):
-        owner._change_reason = reason
-        owner._history_user = by
+        stamp(owner, by=by, reason=reason)
         links = getattr(owner, name)
         already = links.filter(pk=kept.pk).exists()
         links.remove(dup)

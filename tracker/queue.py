@@ -27,6 +27,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from claims.audit import stamp
 from claims.models import Claim
 from claims.services import claim_transition
 from claims.workflow import State
@@ -295,8 +296,7 @@ def open_item(
         if live is None:
             item = ReviewItem(claim=claim, follow_up=follow_up, reason=reason, reason_detail=detail)
             item.full_clean(exclude=["claim", "follow_up"], validate_constraints=False)
-            item._history_user = by
-            item._change_reason = f"opened: {detail}" if detail else "opened"
+            stamp(item, by=by, reason=f"opened: {detail}" if detail else "opened")
             try:
                 with transaction.atomic():
                     item.save()
@@ -407,8 +407,7 @@ def _save(item: ReviewItem, *, by: AbstractBaseUser | None, reason: str, fields:
     # The subject never changes here and open/claimed are both "active", so the one-active-item
     # constraint cannot be broken by a queue move: skip its query and the foreign-key lookups.
     item.full_clean(exclude=["claim", "follow_up", "assignee"], validate_constraints=False)
-    item._history_user = by
-    item._change_reason = reason
+    stamp(item, by=by, reason=reason)
     item.save(update_fields=fields)
 
 

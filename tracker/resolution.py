@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from claims.audit import stamp
 from claims.models import Claim, Evidence
 from claims.services import (
     StaleVersion,
@@ -220,8 +221,7 @@ def apply_to_claim(
             claim_id=item.claim_id, pk__in=outcome.confirm_evidence
         ):
             # Confirming is a reviewer's act on the record: a history row says who and when.
-            evidence._history_user = by
-            evidence._change_reason = f"confirmed in {why}"
+            stamp(evidence, by=by, reason=f"confirmed in {why}")
             evidence.save()
         claim = claim_assess(
             claim=current,
@@ -254,8 +254,7 @@ def apply_to_follow_up(
             locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
             locked.due_at = outcome.due_at
             locked.full_clean()
-            locked._history_user = by
-            locked._change_reason = f"new deadline: {note}"
+            stamp(locked, by=by, reason=f"new deadline: {note}")
             locked.save(update_fields=["due_at", "updated_at"])
         else:
             follow_up_set_state(

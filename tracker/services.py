@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from claims.audit import stamp
+
 from .models import FollowUp, Progress, Scenario, Stance, Term
 from .workflows import FOLLOW_UP_WORKFLOW
 
@@ -37,8 +39,7 @@ def follow_up_set_state(
         locked.met_on = None
         if due_at is not None:
             locked.due_at = due_at
-    locked._history_user = by
-    locked._change_reason = f"{to}: {reason}" if reason else to
+    stamp(locked, by=by, reason=f"{to}: {reason}" if reason else to)
     locked.save()
     if to == S.MET:
         schedule_dependents(predecessor=locked, by=by)
@@ -54,9 +55,10 @@ def schedule_dependents(*, predecessor: FollowUp, by: AbstractBaseUser | None) -
     for dependent in predecessor.dependents.filter(due_at__isnull=True, state=S.OPEN):
         day = predecessor.met_on + dt.timedelta(days=dependent.offset_days)
         dependent.due_at = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
-        dependent._history_user = by
-        dependent._change_reason = (
-            f"deadline set: {dependent.offset_days} days after “{predecessor}” was met"
+        stamp(
+            dependent,
+            by=by,
+            reason=f"deadline set: {dependent.offset_days} days after “{predecessor}” was met",
         )
         dependent.save(update_fields=["due_at", "updated_at"])
         count += 1
@@ -68,8 +70,7 @@ def schedule_dependents(*, predecessor: FollowUp, by: AbstractBaseUser | None) -
 
 def _save_with_links(obj, *, by, links: dict[str, Any], reason: str) -> None:
     obj.full_clean()
-    obj._history_user = by
-    obj._change_reason = reason
+    stamp(obj, by=by, reason=reason)
     obj.save()
     for name, values in links.items():
         if values is not None:
@@ -138,8 +139,7 @@ def detail_save(*, obj: Term | Stance | Progress, by: AbstractBaseUser | None, r
     """Store a term, a stance or a progress report (new or changed), validated, with who and
     why in its history."""
     obj.full_clean()
-    obj._history_user = by
-    obj._change_reason = reason or ("added" if obj._state.adding else "edited")
+    stamp(obj, by=by, reason=reason or ("added" if obj._state.adding else "edited"))
     obj.save()
     return obj
 
@@ -149,6 +149,5 @@ def detail_delete(
     *, obj: Term | Stance | Progress, by: AbstractBaseUser | None, reason: str = ""
 ) -> None:
     """Remove a term, a stance or a progress report; its history keeps who and why."""
-    obj._history_user = by
-    obj._change_reason = reason or "removed"
+    stamp(obj, by=by, reason=reason or "removed")
     obj.delete()
