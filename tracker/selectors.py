@@ -134,39 +134,24 @@ def item_history(item: ReviewItem) -> list:
 
 
 TIMELINE_LANES = ("met", "missed", "overdue", "upcoming")
-# The SVG is 600 units wide, about its size on a laptop, so its text stays legible; lane
-# labels sit left of the plot.
-TIMELINE_LEFT, TIMELINE_RIGHT = 110, 585
 
 
 @dataclass
 class Deadline:
     follow_up: FollowUp
     status: str  # one of TIMELINE_LANES
-    x: float = 0.0  # position on the timeline, in SVG units (see TIMELINE_LEFT/RIGHT)
-
-    @property
-    def y(self) -> int:
-        return lane_y(self.status)
-
-
-def lane_y(lane: str) -> int:
-    return 30 + 40 * TIMELINE_LANES.index(lane)
 
 
 @dataclass
 class Timeline:
+    """Follow-ups with a deadline, each in its lane, and the span they cover with today in it.
+    How it is drawn is the template tag's business (tracker/templatetags/review_charts.py)."""
+
     deadlines: list[Deadline]
     start: dt.datetime | None
     end: dt.datetime | None
-    today_x: float | None
+    now: dt.datetime
     counts: dict[str, int]
-
-    @property
-    def lanes(self) -> list[dict]:
-        return [
-            {"name": lane, "y": lane_y(lane), "count": self.counts[lane]} for lane in TIMELINE_LANES
-        ]
 
 
 def _deadline_status(follow_up: FollowUp) -> str | None:
@@ -197,46 +182,20 @@ def deadline_timeline(*, topic: str | None = None, limit: int = 200) -> Timeline
     ]
     counts = {lane: sum(d.status == lane for d in deadlines) for lane in TIMELINE_LANES}
     if not deadlines:
-        return Timeline([], None, None, None, counts)
+        return Timeline([], None, None, now, counts)
     start = min(deadlines[0].follow_up.due_at, now) - dt.timedelta(days=1)
     end = max(deadlines[-1].follow_up.due_at, now) + dt.timedelta(days=1)
-    span = (end - start).total_seconds()
-
-    def x(moment: dt.datetime) -> float:
-        fraction = (moment - start).total_seconds() / span
-        return round(TIMELINE_LEFT + (TIMELINE_RIGHT - TIMELINE_LEFT) * fraction, 1)
-
-    for deadline in deadlines:
-        deadline.x = x(deadline.follow_up.due_at)
-    return Timeline(deadlines, start, end, x(now), counts)
-
-
-ASSESSMENT_COLOURS = {
-    "unassessed": "#8a8f98",
-    "confirmed": "#1b7f3b",
-    "likely": "#5a9e3a",
-    "contested": "#c77c02",
-    "unlikely": "#c4501b",
-    "false": "#b3261e",
-    "unverifiable": "#5b5f97",
-}
+    return Timeline(deadlines, start, end, now, counts)
 
 
 def claims_by_assessment(*, topic: str | None = None) -> list[dict]:
-    """Claims (archived ones left out) counted per assessment, with a bar width in percent."""
+    """Claims (archived ones left out) counted per assessment, every assessment listed."""
     qs = Claim.objects.exclude(state=State.ARCHIVED)
     if topic:
         qs = qs.filter(topic__slug=topic)
     counts = dict(qs.values_list("assessment").annotate(n=Count("pk")).order_by())
-    top = max(counts.values(), default=0)
     return [
-        {
-            "value": value,
-            "label": label,
-            "count": counts.get(value, 0),
-            "percent": round(100 * counts.get(value, 0) / top) if top else 0,
-            "colour": ASSESSMENT_COLOURS[value],
-        }
+        {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Claim.Assessment.choices
     ]
 
