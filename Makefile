@@ -41,7 +41,9 @@ $(VENV)/bin/uv:
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --no-deps "uv==$$(sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK) | head -n1)"
 
+# var/ holds the embedded database, the filesystem broker's messages and the logs (git ignores it).
 migrate: install
+	@mkdir -p var/log var/celery/out var/celery/processed var/celery/control
 	$(PY) manage.py migrate --noinput
 
 # Loads the seed report only into an empty database, so nothing an editor changed is overwritten.
@@ -53,7 +55,6 @@ seed: migrate
 # when runserver does (Ctrl-C, or any exit).
 run: seed
 	$(PY) manage.py ensure_local_admin --url http://$(HOST):$(PORT)/admin/
-	@mkdir -p var/log var/celery/out var/celery/processed
 	@echo "Claimtracker serves http://$(HOST):$(PORT)/ : admin /admin/, reviewers /review/, API /api/v1/, API docs /api/docs/"
 	@echo "Celery worker and beat log to var/log/celery-worker.log and var/log/celery-beat.log"
 	@trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \

@@ -163,20 +163,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Celery ------------------------------------------------------------------------------
-# The embedded default needs no server: Celery's filesystem transport keeps messages under var/.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
-        "data_folder_in": str(VAR_DIR / "celery" / "out"),
-        "data_folder_out": str(VAR_DIR / "celery" / "out"),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
-        # Exchange tables (worker control, beat); kombu's default is ./control.
-        "control_folder": str(VAR_DIR / "celery" / "control"),
-        "store_processed": False,
-    }
-    if CELERY_BROKER_URL.startswith("filesystem://")
-    else {}
-)
+# Each environment names its broker: Redis in production (required there), the filesystem
+# transport for `make run` (local.py), memory or Redis under test.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
@@ -190,12 +180,6 @@ SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=60)
 SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=5000)
 # Runs that found nothing are deleted after this many days; runs that changed something stay.
 SWEEP_RUN_RETENTION_DAYS = env.int("SWEEP_RUN_RETENTION_DAYS", default=7)
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # `make run` puts the web server and a Celery worker on one SQLite file: each transaction
-    # takes the write lock up front and waits for it, instead of failing when both write.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    )
 # /healthz shows its details (hosts, errors, ages) to staff and to monitors sending this token
 # (`Authorization: Bearer …` or `X-Monitoring-Token: …`); empty: staff only.
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
