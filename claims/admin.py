@@ -15,8 +15,10 @@ from . import workflow
 from .errors import DomainError
 from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
 from .services import (
+    StaleVersion,
     claim_create,
     claim_delete,
+    claim_lock_at_version,
     claim_transition,
     claim_update,
     evidence_add,
@@ -217,20 +219,16 @@ class ClaimAdminForm(forms.ModelForm):
         loaded = cleaned.get("loaded_version")
         if self.instance.pk and loaded is not None:
             # Locked until the admin's transaction commits, so nobody can slip in between.
-            current = (
-                Claim.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current is not None and current != loaded:
+            try:
+                claim_lock_at_version(self.instance, loaded)
+            except StaleVersion as exc:
                 raise forms.ValidationError(
                     "Someone else changed this claim after you opened it (version %(loaded)s is "
                     "now %(current)s). Your edits were not saved: copy them, reload the page and "
                     "apply them again.",
                     code="stale",
-                    params={"loaded": loaded, "current": current},
-                )
+                    params={"loaded": loaded, "current": exc.current},
+                ) from exc
         return cleaned
 
 

@@ -66,7 +66,7 @@ def claim_transition(
     and changes nothing. The row is locked for the move, so two concurrent moves serialise.
     `cause` tells the hooks why (the reviewers' queue reopening a claim it is resolving says
     so, and needs no second item for it)."""
-    locked = _lock(claim, expected_version)
+    locked = claim_lock_at_version(claim, expected_version)
     move: Transition = check_transition(claim=locked, to=to, by=by, reason=reason)
     locked.state = move.target
     _save(locked, by=by, reason=_reason_text(move, reason))
@@ -75,9 +75,10 @@ def claim_transition(
     return claim
 
 
-def _lock(claim: Claim, expected_version: int | None = None) -> Claim:
+def claim_lock_at_version(claim: Claim, expected_version: int | None = None) -> Claim:
     """The claim's row, locked until the transaction ends; refuses a caller who saw an older
-    version (the one version check every writer uses)."""
+    version with StaleVersion. The one version check every writer uses (services, the admin's
+    form, the reviewers' resolution). Call it inside a transaction."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(locked, expected_version)
@@ -214,7 +215,7 @@ def claim_update(
     edge, and the hooks open a review item naming what changed. With `expected_version`,
     refuses a lost update."""
     _refuse_verdict_fields(data)
-    locked = _lock(claim, expected_version)
+    locked = claim_lock_at_version(claim, expected_version)
     changed = [
         name
         for name in Claim.MATERIAL_FIELDS
@@ -260,7 +261,7 @@ def claim_assess(
     """Set the claim's verdict. Only a reviewer, and only while the claim is in review: the
     reviewers' queue calls this when an item is resolved, so a verdict never changes around the
     workflow. `note=None` keeps the current explanation."""
-    locked = _lock(claim)
+    locked = claim_lock_at_version(claim)
     if by is not None and not by.has_perm(REVIEW_PERMISSION):
         raise VerdictNotEditable("Only reviewers assess claims, by resolving a review item.")
     if locked.state != State.IN_REVIEW:
@@ -283,7 +284,7 @@ def claim_delete(*, claim: Claim, by: AbstractBaseUser | None, reason: str = "")
     Only a superuser may: editors archive instead, which keeps the record."""
     if by is not None and not by.is_superuser:
         raise DeleteNotPermitted("Only an administrator removes a claim for good; archive it.")
-    locked = _lock(claim)
+    locked = claim_lock_at_version(claim)
     stamp(locked, by=by, reason=reason or "deleted")
     locked.delete()
 
@@ -314,7 +315,7 @@ def evidence_add(
     """Attach `source` to `claim` as evidence. The claim is locked first, and a caller who saw an
     older version (`expected_version`) is refused (StaleVersion) before anything is written. New
     evidence on a published claim sends it back to review (a `new_evidence` item)."""
-    locked = _lock(claim, expected_version)
+    locked = claim_lock_at_version(claim, expected_version)
     evidence = Evidence(claim=locked, source=source, added_by=by, **fields)
     evidence.full_clean()
     stamp(evidence, by=by, reason=reason or "added")
@@ -329,7 +330,7 @@ def evidence_update(
 ) -> Evidence:
     """Change an evidence row; on a published claim that is a change of substance, so the claim
     goes back to review."""
-    locked_claim = _lock(evidence.claim)
+    locked_claim = claim_lock_at_version(evidence.claim)
     locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
     changed = [name for name, value in data.items() if getattr(locked, name) != value]
     for name, value in data.items():
@@ -352,7 +353,7 @@ def evidence_update(
 def evidence_remove(*, evidence: Evidence, by: AbstractBaseUser | None, reason: str = "") -> None:
     """Remove an evidence row, with who and why in its history. On a published claim the
     verdict loses a ground, so the claim goes back to review."""
-    locked_claim = _lock(evidence.claim)
+    locked_claim = claim_lock_at_version(evidence.claim)
     text = f"evidence #{evidence.pk} removed: {evidence.source}"
     stamp(evidence, by=by, reason=reason or "removed")
     evidence.delete()

@@ -18,8 +18,8 @@ from django.db import models
 from claims.audit import stamp
 from claims.models import Claim, Evidence
 from claims.services import (
-    StaleVersion,
     claim_assess,
+    claim_lock_at_version,
     claim_transition,
     evidence_add,
     source_get_or_create,
@@ -191,10 +191,8 @@ def apply_to_claim(
     item: ReviewItem, *, by: AbstractBaseUser, note: str, outcome: ClaimOutcome
 ) -> None:
     why = f"review item #{item.pk}: {note}"
-    current = Claim.objects.select_for_update().get(pk=item.claim_id)
     # Checked before evidence is written, since every evidence row bumps the claim's version.
-    if outcome.expected_version is not None and current.version != outcome.expected_version:
-        raise StaleVersion(current, outcome.expected_version)
+    current = claim_lock_at_version(Claim(pk=item.claim_id), outcome.expected_version)
     if current.state == State.PUBLISHED:
         # An item on published work (opened by hand): resolving it is a re-review, so the claim
         # goes back along the table's reopen edge first, as this item's doing.
