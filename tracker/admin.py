@@ -78,6 +78,7 @@ class LinkedRecordAdmin(ServiceErrorsAdmin, HistoryAdmin):
 
     create_service = None
     update_service = None
+    record_name = ""  # the update service's keyword for the record, e.g. "scenario"
     link_names: tuple[str, ...] = ()
 
     def save_model(self, request, obj, form, change):
@@ -88,7 +89,7 @@ class LinkedRecordAdmin(ServiceErrorsAdmin, HistoryAdmin):
         }
         if change:
             data = {k: v for k, v in {**fields, **links}.items() if k in form.changed_data}
-            saved = type(self).update_service(obj, by=request.user, data=data)
+            saved = type(self).update_service(**{self.record_name: obj}, by=request.user, data=data)
         else:
             saved = type(self).create_service(by=request.user, **links, **fields)
         stored_as(obj, saved)
@@ -135,11 +136,8 @@ class StanceInline(admin.TabularInline):
 
 @admin.register(Scenario)
 class ScenarioAdmin(LinkedRecordAdmin):
-    create_service = staticmethod(scenario_create)
-    update_service = staticmethod(
-        lambda obj, *, by, data: scenario_update(scenario=obj, by=by, data=data)
-    )
-    link_names = ("claims", "sources")
+    create_service, update_service = staticmethod(scenario_create), staticmethod(scenario_update)
+    record_name, link_names = "scenario", ("claims", "sources")
     list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
     list_filter = ("kind", "status", ("proposed_by", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "description", "terms__text")
@@ -218,11 +216,8 @@ def _follow_up_action(target: str, description: str):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(LinkedRecordAdmin):
-    create_service = staticmethod(follow_up_create)
-    update_service = staticmethod(
-        lambda obj, *, by, data: follow_up_update(follow_up=obj, by=by, data=data)
-    )
-    link_names = ("claims", "responsible")
+    create_service, update_service = staticmethod(follow_up_create), staticmethod(follow_up_update)
+    record_name, link_names = "follow_up", ("claims", "responsible")
     action_form = FollowUpStateForm
     list_display = (
         "title",
