@@ -68,6 +68,13 @@ test: install
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The lowest layer alone: claims' own tests with neither tracker nor api installed, on SQLite in
+# memory with no services (config/settings/claims_only.py). CI runs it after `make test`.
+.PHONY: test-claims-only
+test-claims-only: install
+	DJANGO_SETTINGS_MODULE=config.settings.claims_only $(VENV)/bin/pytest tests/claims \
+		--ds=config.settings.claims_only -p no:cacheprovider $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

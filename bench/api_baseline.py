@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.http import JsonResponse
 
-from claims.api.selectors import open_review_items_count
+from api.claims.selectors import open_review_items_count
 from claims.models import Claim, ClaimRelation, Evidence
 from claims.workflow import State
 

@@ -7,7 +7,7 @@
 - bodies larger than `DATA_UPLOAD_MAX_MEMORY_SIZE`, answered 413 before they are read.
 
 `BadInputMiddleware` covers query strings and form posts of every page (admin, /review/, API);
-the API's JSON parser (`claims.api.parsers`) covers JSON bodies, keys included."""
+the API's JSON parser (`api.parsers`) covers JSON bodies, keys included."""
 
 import re
 from collections.abc import Iterator

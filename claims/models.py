@@ -398,7 +398,3 @@ class ClaimRelation(models.Model):
     def clean(self):
         if self.from_claim_id and self.from_claim_id == self.to_claim_id:
             raise ValidationError({"to_claim": "A claim cannot be related to itself."})
-
-
-# API tokens live in their own module; imported here so Django registers the model in this app.
-from .tokens import ApiToken  # noqa: E402, F401

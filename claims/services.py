@@ -1,10 +1,8 @@
 """Writes to claims and sources. Every state move goes through `claim_transition`."""
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +14,6 @@ from .bulk_history import write_history
 from .models import Claim, ClaimRelation, Evidence, Source
 from .signals import claim_moved
 from .source_urls import normalize_url, validate_http_url
-from .tokens import ApiToken
 from .workflow import (
     CLAIM_WORKFLOW,
     PUBLISHABLE,
@@ -424,43 +421,6 @@ def source_get_or_create(
         # Someone stored the same address a moment ago: theirs is the one.
         return Source.objects.get(url=normalize_url(url)), False
     return source, True
-
-
-# --- API tokens ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def api_token_issue(
-    *,
-    user: AbstractBaseUser,
-    by: AbstractBaseUser | None = None,
-    name: str = "",
-    lifetime_days: int | None = None,
-) -> tuple[ApiToken, str]:
-    """Create a token for `user`, valid for `lifetime_days` (API_TOKEN_LIFETIME_DAYS unless
-    given), and return it with the raw secret, which exists only in this return value: the
-    database keeps its digest. Show it to the person once."""
-    days = settings.API_TOKEN_LIFETIME_DAYS if lifetime_days is None else lifetime_days
-    if days < 1:
-        raise ValidationError({"expires_at": "A token must be valid for at least one day."})
-    raw = ApiToken.generate()
-    now = timezone.now()
-    token = ApiToken(
-        user=user, name=name, created_by=by, created_at=now, expires_at=now + dt.timedelta(days)
-    )
-    token.set_token(raw)
-    token.full_clean()
-    token.save()
-    return token, raw
-
-
-@transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
-    """Stop a token from authenticating, from the next request on. Idempotent."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-    return token
 
 
 # --- Sources (API) ---------------------------------------------------------------------------

@@ -47,6 +47,11 @@ def _missing_browser() -> str | None:
 
 
 def pytest_runtest_setup(item):
+    if item.get_closest_marker("needs_tracker"):
+        from django.apps import apps
+
+        if not apps.is_installed("tracker"):
+            pytest.skip("needs the tracker app (not installed under config.settings.claims_only)")
     reason = _missing_service(item)
     if reason:
         if IN_CI:

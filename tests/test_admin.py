@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from api.tokens import api_token_issue
 from claims.models import Claim
-from claims.services import api_token_issue
 from claims.workflow import State
 from tests.factories import (
     ClaimFactory,

@@ -82,18 +82,25 @@ def apply_roles(**kwargs) -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    for label in ("claims", "tracker"):
+    # Only tests call it without tracker installed (config.settings.claims_only, where claims
+    # stands alone): the groups then get their claims permissions only.
+    labels = [label for label in ("claims", "tracker") if global_apps.is_installed(label)]
+    for label in labels:
         create_permissions(global_apps.get_app_config(label), verbosity=0)
-    wanted = {p for perms in GROUP_PERMISSIONS.values() for p in perms}
+    declared = {
+        name: {p for p in perms if p.split(".")[0] in labels}
+        for name, perms in GROUP_PERMISSIONS.items()
+    }
+    wanted = {p for perms in declared.values() for p in perms}
     found = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type").filter(
-            content_type__app_label__in=["claims", "tracker"]
+            content_type__app_label__in=labels
         )
     }
     missing = wanted - set(found)
     if missing:
         raise LookupError(f"Roles name permissions that do not exist: {sorted(missing)}")
-    for name, perms in GROUP_PERMISSIONS.items():
+    for name, perms in declared.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set([found[p] for p in perms])

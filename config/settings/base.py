@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_guid",
     "claims",
     "tracker",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -236,19 +237,19 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 REST_FRAMEWORK = {
     # Token first: an anonymous caller then gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "claims.api.authentication.ApiTokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only; people explore the API in Swagger UI at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.SafeJSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.ApiCursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ApiAutoSchema",
-    "EXCEPTION_HANDLER": "claims.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Only anonymous callers are throttled; accounts are accountable and can be revoked.
-    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_THROTTLE_RATE", default="120/minute")},
     # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For;
     # 0 trusts only the socket's address, which a client cannot forge.
@@ -293,7 +294,7 @@ AXES_LOCKOUT_TEMPLATE = "tracker/locked_out.html"
 # Its start-up banner would be one more line on every command's output (and stderr), for nothing.
 AXES_VERBOSE = False
 # The same client address the API's throttles use (honours API_NUM_PROXIES).
-AXES_CLIENT_IP_CALLABLE = "claims.api.throttling.client_address"
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 
 # Failed `Authorization: Token` attempts per client address and window; past the limit the API
 # answers 429 with Retry-After without looking at the token.

@@ -112,7 +112,7 @@ def test_full_text_search_still_understands_phrases_or_and_negation(api, db):
     )
 )
 def test_full_text_search_takes_any_text_a_user_types(db, text):
-    from claims.api.filters import ClaimFilter
+    from api.claims.filters import ClaimFilter
     from claims.models import Claim
 
     filtered = ClaimFilter({"q": text}, queryset=Claim.objects.all())

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api.tokens import api_token_issue
 from claims.models import Claim, Evidence
 from claims.services import (
-    api_token_issue,
     claim_assess,
     claim_update,
     evidence_add,
@@ -136,7 +136,7 @@ def test_cursor_pages_are_stable_while_claims_are_added(api, editor, as_user):
 
 
 def test_page_size_is_capped_at_500(api, editor, as_user, settings):
-    from claims.api.pagination import ApiCursorPagination
+    from api.pagination import ApiCursorPagination
 
     ClaimFactory.create_batch(3)
     response = as_user(editor).get("/api/v1/claims/?page_size=100000")
@@ -392,7 +392,7 @@ def test_claim_review_fields_for_a_seed_claim(api, db):
 
 def test_the_hand_written_claim_json_matches_the_declared_schema_fields(api, published):
     # ClaimSerializer writes its JSON by hand for speed; its declared fields are the schema.
-    from claims.api.serializers import ClaimSerializer
+    from api.claims.serializers import ClaimSerializer
 
     declared = {name for name, field in ClaimSerializer().fields.items() if not field.write_only}
     assert set(api.get(detail(published)).json()) == declared

@@ -263,8 +263,8 @@ def test_malformed_input_never_causes_a_server_error(
 def test_queue_refusals_answer_with_the_status_named_on_the_exception():
     from rest_framework.test import APIRequestFactory
 
-    from claims.api.exceptions import exception_handler
-    from tracker.api import errors  # noqa: F401  (registers the tracker's errors)
+    from api.exceptions import exception_handler
+    from api.tracker import errors  # noqa: F401  (registers the tracker's errors)
     from tracker.queue import NotAReviewer, QueueError
 
     context = {"request": APIRequestFactory().get("/")}

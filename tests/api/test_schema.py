@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from claims.services import api_token_issue
+from api.tokens import api_token_issue
 from claims.workflow import State
 from tests.factories import (
     ClaimFactory,

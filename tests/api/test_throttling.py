@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from claims.api.throttling import AnonymousRateThrottle
-from claims.services import api_token_issue
+from api.throttling import AnonymousRateThrottle
+from api.tokens import api_token_issue
 
 URL = "/api/v1/claims/"
 

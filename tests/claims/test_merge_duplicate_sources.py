@@ -13,14 +13,7 @@ from django.core.management.base import CommandError
 
 from claims.models import Claim, Evidence, Source
 from claims.source_urls import normalize_url
-from tests.factories import (
-    ClaimFactory,
-    EvidenceFactory,
-    FollowUpFactory,
-    ScenarioFactory,
-    SourceFactory,
-    StanceFactory,
-)
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +43,10 @@ def test_every_cosmetic_difference_the_issue_names_normalises_to_one_address():
     }
 
 
+@pytest.mark.needs_tracker  # scenarios, stances and follow-ups cite sources too
 def test_merge_repoints_everything_to_the_oldest_source_with_history():
+    from tests.tracker.factories import FollowUpFactory, ScenarioFactory, StanceFactory
+
     kept, http, dotted = (_stored_as_written(u) for u in FORMS)
     claim = ClaimFactory()
     on_kept = EvidenceFactory(claim=claim, source=kept, stance="supports")

@@ -7,8 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from claims.services import api_token_issue, api_token_revoke
-from claims.tokens import ApiToken
+from api.models import ApiToken
+from api.tokens import api_token_issue, api_token_revoke
 
 
 @admin.register(ApiToken)
@@ -45,7 +45,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "revoked_at",
     )
     actions = ["revoke"]
-    issued_template = "admin/claims/apitoken/issued.html"
+    issued_template = "admin/api/apitoken/issued.html"
 
     def get_readonly_fields(self, request, obj=None):
         # The owner of an issued token never changes; a new owner needs a new token.

@@ -2,8 +2,8 @@
 
 from rest_framework.routers import DefaultRouter
 
-from claims.api.views import ActorViewSet, ClaimViewSet, SourceViewSet, TopicViewSet
-from tracker.api.views import (
+from api.claims.views import ActorViewSet, ClaimViewSet, SourceViewSet, TopicViewSet
+from api.tracker.views import (
     FollowUpViewSet,
     ReviewItemViewSet,
     ReviewQueueViewSet,

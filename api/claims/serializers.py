@@ -62,7 +62,7 @@ class ClaimantField(serializers.PrimaryKeyRelatedField):
 
 
 class ClaimantFieldSchema(OpenApiSerializerFieldExtension):
-    target_class = "claims.api.serializers.ClaimantField"
+    target_class = "api.claims.serializers.ClaimantField"
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":

@@ -1,5 +1,5 @@
 """Thin views: they translate HTTP (conditional headers, query parameters) into selector and
-service calls; domain errors become status codes in claims.api.exceptions."""
+service calls; domain errors become status codes in api.exceptions."""
 
 import datetime as dt
 
@@ -25,6 +25,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from api.permissions import ClaimAccess, ModelAccess
 from claims.models import Actor, Claim, Evidence, Source, Topic
 from claims.services import (
     StaleVersion,
@@ -41,7 +42,6 @@ from . import selectors
 from .claimreview import claim_review
 from .filters import ClaimFilter, SourceFilter
 from .history import claim_as_of, claim_history
-from .permissions import ClaimAccess, ModelAccess
 from .serializers import (
     ActorSerializer,
     ClaimSerializer,

@@ -3,8 +3,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.api.fields import IdsRelatedField
-from claims.api.serializers import ActorRefSerializer, StrictFieldsMixin
+from api.claims.serializers import ActorRefSerializer, StrictFieldsMixin
+from api.fields import IdsRelatedField
 from claims.models import Actor, Claim, Evidence, Source
 from claims.workflow import State
 from tracker.models import FollowUp, ReviewItem, Scenario, Stance, Term

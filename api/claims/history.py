@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import Q
 
+from api.permissions import can_see_drafts
 from claims.models import Claim, ClaimRelation, Evidence, Source
 
-from .permissions import can_see_drafts
 from .selectors import attach_api_related, review_item_model, state_visible_to
 
 _TYPES = {"+": "created", "~": "changed", "-": "deleted"}

@@ -8,10 +8,9 @@ from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from api.permissions import can_see_drafts
 from claims.models import Claim, ClaimRelation, Evidence
 from claims.workflow import State
-
-from .permissions import can_see_drafts
 
 # Scenarios, follow-ups and review items belong to the tracker app, which knows claims and not
 # the other way round: reach them through the reverse relations instead of importing them.

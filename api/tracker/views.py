@@ -8,9 +8,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from claims.api.permissions import ModelAccess, can_see_drafts, model_perm
-from claims.api.selectors import claims_visible_to
-from claims.api.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
+from api.claims.selectors import claims_visible_to
+from api.claims.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
+from api.permissions import ModelAccess, can_see_drafts, model_perm
 from claims.models import Actor, Source
 from claims.workflow import State
 from tracker import queue, resolution, selectors

@@ -6,7 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 
-from .serializers import ErrorSerializer
+from api.claims.serializers import ErrorSerializer
 
 COMMON = {
     "401": (ErrorSerializer, "Not authenticated, or an invalid or revoked token."),

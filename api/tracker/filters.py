@@ -1,7 +1,7 @@
 import django_filters
 from django.utils import timezone
 
-from claims.api.filters import IdFilter, UTCDateTimeFilter
+from api.claims.filters import IdFilter, UTCDateTimeFilter
 from tracker.models import FollowUp, ReviewItem, Scenario
 
 

@@ -4,7 +4,7 @@ import re
 
 from rest_framework import status
 
-from claims.api.exceptions import register_domain_error
+from api.exceptions import register_domain_error
 from tracker.queue import InvalidResolution, QueueError
 
 # The reviewers' queue names the status of each refusal on the exception itself.

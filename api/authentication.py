@@ -7,8 +7,8 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from claims.api import throttling
-from claims.tokens import ApiToken
+from api import throttling
+from api.models import ApiToken
 
 # Recording every use would turn each read into a write; once a minute is enough to see which
 # tokens are still in use before revoking them.
@@ -53,7 +53,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "claims.api.authentication.ApiTokenAuthentication"
+    target_class = "api.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):

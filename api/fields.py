@@ -62,7 +62,7 @@ class IdsRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class IdListFieldSchema(OpenApiSerializerFieldExtension):
-    target_class = "claims.api.fields.IdListField"
+    target_class = "api.fields.IdListField"
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)

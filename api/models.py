@@ -56,6 +56,9 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        # The table keeps the name it had when tokens lived in claims: moving the model to this
+        # app moved no rows (api/migrations/0001_initial.py changes only Django's state).
+        db_table = "claims_apitoken"
         verbose_name = "API token"
         ordering = ["-created_at", "-id"]
 
