@@ -39,6 +39,9 @@ class StaleVersion(WorkflowError):
             f"it is now {claim.version}). Reload it and try again."
         )
 
+    def details(self) -> dict:
+        return {"current_version": self.current, "your_version": self.expected}
+
 
 def check_transition(*, claim: Claim, to: str, by: AbstractBaseUser | None, reason: str = ""):
     """Raise the WorkflowError that would refuse this move, or return its Transition.

@@ -116,6 +116,14 @@ class IllegalTransition(WorkflowError):
             f"{target_text}. Allowed from “{workflow.label(source)}”: {allowed}."
         )
 
+    def details(self) -> dict:
+        # The moves out of the current state, as a client would send them.
+        moves = self.workflow.moves_from(self.source)
+        return {
+            "state": self.source,
+            "allowed": [{"to": str(t.target), "name": t.name} for t in moves],
+        }
+
 
 class TransitionNotPermitted(WorkflowError):
     code = "permission_denied"
@@ -124,6 +132,9 @@ class TransitionNotPermitted(WorkflowError):
     def __init__(self, workflow: Workflow, transition: Transition):
         self.workflow, self.transition = workflow, transition
         super().__init__(f"You do not have permission to {transition.verb} {workflow.subject}s.")
+
+    def details(self) -> dict:
+        return {"move": self.transition.name}
 
 
 class TransitionBlocked(WorkflowError):
@@ -134,3 +145,6 @@ class TransitionBlocked(WorkflowError):
     def __init__(self, workflow: Workflow, transition: Transition, reasons: list[str]):
         self.workflow, self.transition, self.reasons = workflow, transition, reasons
         super().__init__(f"Cannot {transition.verb} this {workflow.subject}: {'; '.join(reasons)}.")
+
+    def details(self) -> dict:
+        return {"move": self.transition.name, "reasons": self.reasons}

@@ -13,7 +13,7 @@ from .models import ReviewItem
 class QueueError(DomainError):
     """A queue move was refused; nothing was changed."""
 
-    code = "queue_refused"
+    code = "queue_error"
     http_status = 409
 
 

@@ -23,7 +23,6 @@ from tracker.services import (
     scenario_update,
 )
 
-from . import errors  # noqa: F401  (registers tracker's domain errors with the handler)
 from .filters import FollowUpFilter, ReviewItemFilter, ScenarioFilter
 from .serializers import (
     FollowUpSerializer,

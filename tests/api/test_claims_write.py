@@ -264,7 +264,6 @@ def test_queue_refusals_answer_with_the_status_named_on_the_exception():
     from rest_framework.test import APIRequestFactory
 
     from api.exceptions import exception_handler
-    from api.tracker import errors  # noqa: F401  (registers the tracker's errors)
     from tracker.queue import NotAReviewer, QueueError
 
     context = {"request": APIRequestFactory().get("/")}
