@@ -9,11 +9,6 @@ def model_perm(action: str, model) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-def can_see_drafts(user) -> bool:
-    """Editors and reviewers (who may change claims) work on drafts; others never see them."""
-    return bool(user and user.is_authenticated and user.has_perm("claims.change_claim"))
-
-
 class ModelAccess(BasePermission):
     """Read with view permission, create with add, change with change (checked on the object)."""
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .source_urls import normalize_url, validate_http_url
+from .visibility import visible_states
 from .workflow import State
 
 
@@ -178,8 +179,10 @@ class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=State.PUBLISHED)
 
-    def visible_to_public(self):
-        return self.published()
+    def visible_to(self, user):
+        """The claims `user` may see (claims.visibility: the one rule)."""
+        states = visible_states(user)
+        return self if states == frozenset(State.values) else self.filter(state__in=states)
 
     def review_due(self, *, on):
         """Published claims whose review-by date has passed."""

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from api.permissions import can_see_drafts
 from claims.models import Claim, ClaimRelation, Evidence, Source
+from claims.visibility import can_see_drafts, state_visible_to
 
-from .selectors import attach_api_related, review_item_model, state_visible_to
+from .selectors import attach_api_related, review_item_model
 
 _TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 _SKIP = {"id", "version", "updated_at"}

@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from api.permissions import can_see_drafts
 from claims.models import Claim, ClaimRelation, Evidence
+from claims.visibility import state_visible_to
 from claims.workflow import State
 
 # Scenarios, follow-ups and review items belong to the tracker app, which knows claims and not
@@ -18,24 +18,8 @@ review_item_model = Claim._meta.get_field("review_items").related_model
 
 
 def claims_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Drafts for those who work on them; everything but drafts for API clients (any account
-    with view permission); published claims for everyone else."""
-    queryset = Claim.objects.all() if queryset is None else queryset
-    if can_see_drafts(user):
-        return queryset
-    if user and user.is_authenticated and user.has_perm("claims.view_claim"):
-        return queryset.exclude(state=State.DRAFT)
-    return queryset.filter(state=State.PUBLISHED)
-
-
-def state_visible_to(user, state: str) -> bool:
-    """The same rule for one claim in `state` (now, or as it stood in the past). `user` None
-    is an anonymous caller."""
-    if can_see_drafts(user):
-        return True
-    if user and user.is_authenticated and user.has_perm("claims.view_claim"):
-        return state != State.DRAFT
-    return state == State.PUBLISHED
+    """The claims `user` may see (claims.visibility holds the rule)."""
+    return (Claim.objects.all() if queryset is None else queryset).visible_to(user)
 
 
 def open_review_items_count() -> Coalesce:

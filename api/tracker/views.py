@@ -10,8 +10,9 @@ from rest_framework.response import Response
 
 from api.claims.selectors import claims_visible_to
 from api.claims.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
-from api.permissions import ModelAccess, can_see_drafts, model_perm
+from api.permissions import ModelAccess, model_perm
 from claims.models import Actor, Source
+from claims.visibility import can_see_drafts
 from claims.workflow import State
 from tracker import queue, resolution, selectors
 from tracker.models import FollowUp, ReviewItem, Scenario, Stance
