@@ -104,11 +104,17 @@ def gunicorn(redis_cache, redis_cache_url, tmp_path):
 
 def test_the_anonymous_limit_holds_across_two_gunicorn_workers(gunicorn):
     port, access_log = gunicorn
-    # Six clients at once, each request on a new connection, so both workers answer.
-    with ThreadPoolExecutor(6) as pool:
-        codes = list(pool.map(lambda _: _get(port), range(REQUESTS)))
 
-    assert (codes.count(200), codes.count(429)) == (LIMIT, REQUESTS - LIMIT), codes
-    time.sleep(0.5)  # the access log is written after each response
-    workers = {line.split()[0] for line in access_log.read_text().splitlines()}
-    assert len(workers) == 2, workers
+    def workers_seen():
+        time.sleep(0.2)  # the access log is written after each response
+        return {line.split()[0] for line in access_log.read_text().splitlines()}
+
+    # Six clients at once, each request on a new connection, in rounds until both workers have
+    # answered (a busy machine may hand one worker a whole round); bounded in count.
+    codes: list[int] = []
+    with ThreadPoolExecutor(6) as pool:
+        while len(codes) < REQUESTS or (len(workers_seen()) < 2 and len(codes) < 20 * REQUESTS):
+            codes += pool.map(lambda _: _get(port), range(REQUESTS))
+
+    assert len(workers_seen()) == 2, "one worker answered everything"
+    assert (codes.count(200), codes.count(429)) == (LIMIT, len(codes) - LIMIT), codes
