@@ -2,7 +2,6 @@
 which together give a claim's JSON in five queries whatever the page size; and the ETag parts."""
 
 import datetime as dt
-import re
 
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -130,34 +129,6 @@ def claim_etag_parts(user, pk: int) -> tuple[int, int] | None:
 # The tag names the claim's version (which grows on every save and whenever its evidence or
 # relations change) and the number of active review items: those rows are written in bulk by the
 # sweep, outside Claim.save(), and the count is part of the claim's JSON.
-
-
-def claim_etag(pk: int, version: int, open_items: int) -> str:
-    return f'W/"claim-{pk}-v{version}-r{open_items}"'
-
-
-_TAG = re.compile(r'^(?:W/)?"claim-(?P<pk>\d+)-v(?P<version>\d+)(?:-r\d+)?"$')
-
-
-def version_from_if_match(header: str, pk: int) -> int | None:
-    """The claim version an If-Match header promises, -1 for a tag that cannot match this claim
-    (so the write is refused with 412), or None for `*`."""
-    header = header.strip()
-    if header == "*":
-        return None
-    for candidate in header.split(","):
-        match = _TAG.match(candidate.strip())
-        if match and int(match["pk"]) == pk:
-            return int(match["version"])
-    return -1
-
-
-def etag_matches(header: str, tag: str) -> bool:
-    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2)."""
-    if header.strip() == "*":
-        return True
-    bare = tag.removeprefix("W/")
-    return any(candidate.strip().removeprefix("W/") == bare for candidate in header.split(","))
 
 
 def first_published_at(claim: Claim) -> dt.datetime | None:

@@ -19,12 +19,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from api import etags
 from api.permissions import ClaimAccess, ModelAccess
 from claims.models import Actor, Claim, Evidence, Source, Topic
 from claims.services import (
@@ -75,12 +76,6 @@ AS_OF = OpenApiParameter(
 )
 STALE = OpenApiResponse(StaleVersionSerializer, "The If-Match tag is stale; nothing changed.")
 CONFLICT = OpenApiResponse(ConflictSerializer, "Refused by the workflow; nothing changed.")
-
-
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "If-Match does not name a version of this claim."
-    default_code = "stale_version"
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -149,7 +144,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
             claim = selectors.with_api_columns(Claim.objects.all()).get(pk=claim.pk)
         selectors.attach_api_related([claim], user=self.request.user)
         data = self.get_serializer(claim).data
-        tag = selectors.claim_etag(claim.pk, claim.version, claim.open_review_items)
+        tag = etags.claim_etag(claim.pk, claim.version, claim.open_review_items)
         headers = {"ETag": tag}
         if status_code == status.HTTP_201_CREATED:
             headers["Location"] = data["url"]
@@ -159,9 +154,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
         header = self.request.headers.get("If-Match")
         if header is None:
             return None
-        expected = selectors.version_from_if_match(header, claim.pk)
-        if expected == -1:
-            raise PreconditionFailed()
+        expected = etags.version_from_if_match(header, claim.pk)
         if expected is not None and expected != claim.version:
             raise StaleVersion(claim, expected)  # early; the service re-checks under a row lock
         return expected
@@ -187,8 +180,8 @@ class ClaimViewSet(viewsets.GenericViewSet):
             parts = selectors.claim_etag_parts(request.user, pk)
             if parts is None:
                 raise Http404
-            tag = selectors.claim_etag(pk, *parts)
-            if selectors.etag_matches(header, tag):
+            tag = etags.claim_etag(pk, *parts)
+            if etags.etag_matches(header, tag):
                 return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
         return self._claim_response(self.get_object())
 
