@@ -22,14 +22,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims.audit import stamp
 from claims.models import Claim
-from claims.services import claim_transition
+from claims.services import claim_lock_at_version, claim_transition
 from claims.workflow import State
 
 from .errors import (
@@ -107,9 +105,9 @@ def take_next(*, by: AbstractBaseUser, now: dt.datetime | None = None) -> Review
         # concurrent takers almost never runs dry; if it does, the full query decides.
         window = list(ordered.values_list("pk", flat=True)[:TAKE_WINDOW])
         available = ReviewItem.objects.available_to(by, now=now)
-        item = _first_free(_in_order(available, window)) if window else None
+        item = available.in_id_order(window).first_free() if window else None
         if item is None and len(window) == TAKE_WINDOW:
-            item = _first_free(ordered)
+            item = ordered.first_free()
         if item is None:
             return None
         if item.state == Item.CLAIMED:
@@ -234,7 +232,7 @@ def expire_leases(*, now: dt.datetime | None = None, batch: int = 500) -> int:
         for pk in ids:
             with transaction.atomic():
                 item = (
-                    ReviewItem.objects.select_for_update(skip_locked=_skip_locked())
+                    ReviewItem.objects.locked(skip_locked=True)
                     .filter(pk=pk, state=Item.CLAIMED, lease_expires_at__lte=now)
                     .first()
                 )
@@ -260,7 +258,7 @@ def assign_items(
     now = timezone.now()
     ids = [i.pk for i in items]
     assigned = 0
-    for locked in ReviewItem.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+    for locked in ReviewItem.objects.locked().filter(pk__in=ids).order_by("pk"):
         if locked.state == Item.OPEN or (
             locked.state == Item.CLAIMED and locked.lease_expires_at <= now
         ):
@@ -290,7 +288,7 @@ def open_item(
         live = (
             ReviewItem.objects.active()
             .filter(claim=claim, follow_up=follow_up, reason=reason)
-            .select_for_update()
+            .locked()
             .first()
         )
         if live is None:
@@ -319,45 +317,13 @@ def close_claim_items(*, claim: Claim, by: AbstractBaseUser | None, note: str) -
     the queue never holds dead items. Returns how many were closed."""
     now = timezone.now()
     closed = 0
-    for item in (
-        ReviewItem.objects.active()
-        .filter(claim_id=claim.pk)
-        .order_by("pk")
-        .select_for_update(of=_of_self())
-    ):
+    for item in ReviewItem.objects.active().filter(claim_id=claim.pk).order_by("pk").locked():
         _close(item, move="settle", by=by, now=now, note=note)
         closed += 1
     return closed
 
 
 # --- Internals ---------------------------------------------------------------------------------
-
-
-def _skip_locked() -> bool:
-    # SQLite has no row locks; Django refuses skip_locked there rather than ignoring it.
-    return connection.features.has_select_for_update_skip_locked
-
-
-def _in_order(qs: QuerySet[ReviewItem], ids: list[int]) -> QuerySet[ReviewItem]:
-    """Rows of `ids` in the order given, without the joins the urgency order needs."""
-    qs = qs.filter(pk__in=ids)
-    if connection.vendor == "postgresql":
-        table = ReviewItem._meta.db_table
-        return qs.order_by(RawSQL(f'array_position(%s::bigint[], "{table}"."id")', (ids,)))
-    position = Case(
-        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField()
-    )
-    return qs.order_by(position)
-
-
-def _first_free(qs: QuerySet[ReviewItem]) -> ReviewItem | None:
-    # The ordering joins claim and follow-up through outer joins: lock the item row only.
-    return qs.select_for_update(skip_locked=_skip_locked(), of=_of_self()).first()
-
-
-def _of_self() -> tuple[str, ...]:
-    # Lock the item row only: PostgreSQL refuses to lock the nullable side of an outer join.
-    return ("self",) if connection.features.has_select_for_update_of else ()
 
 
 def _last_live_item_of_waiting_claim(item: ReviewItem) -> bool:
@@ -376,11 +342,7 @@ def _require_reviewer(user: AbstractBaseUser | None) -> None:
 
 
 def _lock(item: ReviewItem) -> ReviewItem:
-    return (
-        ReviewItem.objects.select_for_update(of=_of_self())
-        .select_related("assignee")
-        .get(pk=item.pk)
-    )
+    return ReviewItem.objects.locked().select_related("assignee").get(pk=item.pk)
 
 
 def _require_holder(item: ReviewItem, *, by: AbstractBaseUser) -> None:
@@ -430,7 +392,7 @@ def _hold(item: ReviewItem, *, by: AbstractBaseUser, now: dt.datetime, reason: s
     if item.claim_id:
         # Lock the claim before looking at its state: two items on one claim taken at once must
         # not both try the pending_review -> in_review move.
-        claim = Claim.objects.select_for_update().get(pk=item.claim_id)
+        claim = claim_lock_at_version(Claim(pk=item.claim_id))
         if claim.state == State.PENDING_REVIEW:
             claim_transition(
                 claim=claim, to=State.IN_REVIEW, by=by, reason=f"review item #{item.pk}"
