@@ -8,6 +8,8 @@ header), which ties it to the application's own lines for that request."""
 
 import os
 
+from config.log_formats import formatters
+
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
@@ -39,14 +41,7 @@ _json = os.environ.get("LOG_FORMAT", "json") == "json"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
+    "formatters": formatters(request_id=False),
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django_guid.integrations import CeleryIntegration
 
+from config.log_formats import formatters
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -126,14 +128,7 @@ LOGGING = {
             "correlation_id_field": "request_id",
         },
     },
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
+    "formatters": formatters(request_id=True),
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
