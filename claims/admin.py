@@ -441,7 +441,9 @@ class ActorAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+        # Explicit order: a grouped query ignores Meta.ordering, and the claimant autocomplete
+        # pages through this queryset.
+        return super().get_queryset(request).annotate(claim_count=Count("claims")).order_by("name")
 
     @admin.display(description="claims", ordering="claim_count")
     def claim_count(self, obj):
