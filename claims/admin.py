@@ -120,9 +120,13 @@ def _move_action(name: str, permission: str):
             modeladmin.message_user(request, line, level=messages.ERROR)
 
     action.__name__ = f"move_{name}"
-    verbs = {"return": "Return to editor", "take": "Take for review"}
+    # Read in the action menu: "Take selected claims for review", "Publish selected claims".
+    phrases = {
+        "return": "Return selected claims to their editor",
+        "take": "Take selected claims for review",
+    }
     return admin.action(
-        description=f"{verbs.get(name, name.capitalize())} selected claims",
+        description=phrases.get(name, f"{name.capitalize()} selected claims"),
         # The admin asks has_<kind>_permission() to decide whether to offer the action at all.
         permissions=["review" if permission == workflow.REVIEW_PERMISSION else "change"],
     )(action)
