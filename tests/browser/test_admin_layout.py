@@ -178,6 +178,10 @@ def test_the_desk_fits_the_screen(live_server, browser, desk, width, height):
     expect(page.locator(".claim-story")).to_be_visible()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(ARTIFACTS / f"desk-claim-{width}x{height}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"desk-claim-top-{width}x{height}.png"))
+    page.locator(".claim-story").screenshot(
+        path=str(ARTIFACTS / f"desk-claim-story-{width}x{height}.png")
+    )
     page.locator("#evidence-group").screenshot(
         path=str(ARTIFACTS / f"desk-claim-evidence-{width}x{height}.png")
     )
