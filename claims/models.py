@@ -385,6 +385,8 @@ class ClaimRelation(models.Model):
     CREATOR_FIELD = "created_by"
 
     class Meta:
+        verbose_name = "relation between claims"
+        verbose_name_plural = "relations between claims"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(

@@ -1,6 +1,9 @@
 """The editors' admin: every page answers, workflow actions go through the one transition code
 and report refusals per claim, changelists do not query per row, and stale saves are refused."""
 
+import datetime as dt
+import re
+
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -194,11 +197,17 @@ def test_only_a_superuser_can_delete_a_claim(client, editor, superuser):
 
 
 def _changelist_queries(client, n):
-    ClaimFactory.create_batch(n)
+    ClaimFactory.create_batch(n, review_by=dt.date(2025, 7, 1))
+    # Every claim has evidence and a follow-up deadline, earlier than its review-by date: the
+    # deadline column reads them in the list's own query, not one query per row.
+    follow_up = FollowUpFactory(due_at=dt.datetime(2025, 6, 20, 12, tzinfo=dt.UTC))
     for claim in Claim.objects.all()[:n]:
         EvidenceFactory(claim=claim)
+        follow_up.claims.add(claim)
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(_url(Claim, "changelist")).status_code == 200
+        response = client.get(_url(Claim, "changelist"))
+    assert response.status_code == 200
+    assert response.content.decode().count("20 Jun 2025") == n
     return len(ctx.captured_queries)
 
 
@@ -317,3 +326,83 @@ def test_a_claim_page_shows_the_claims_that_contradict_it(client, superuser):
 
     assert "relation from another claim" in page.lower()
     assert "Relocated for safety" in page
+
+
+def _deadline_cell(client, claim):
+    html = client.get(_url(Claim, "changelist")).content.decode()
+    row = html.split(f'href="/admin/claims/claim/{claim.pk}/change/')[1].split("</tr>")[0]
+    return row.split('class="field-deadline_column')[1].split("</td>")[0]
+
+
+def test_the_deadline_column_is_the_earlier_of_review_by_and_an_unresolved_follow_up(
+    client, superuser
+):
+    from tracker.models import FollowUp
+
+    client.force_login(superuser)
+    claim = ClaimFactory(review_by=dt.date(2025, 7, 1))
+    assert "1 Jul 2025" in _deadline_cell(client, claim)
+    assert "review by" in _deadline_cell(client, claim)
+
+    met = FollowUpFactory(due_at=dt.datetime(2025, 6, 10, 12, tzinfo=dt.UTC))
+    met.claims.add(claim)
+    FollowUp.objects.filter(pk=met.pk).update(state=FollowUp.State.MET)
+    assert "1 Jul 2025" in _deadline_cell(client, claim), "a met promise is no deadline"
+
+    FollowUpFactory(due_at=dt.datetime(2025, 6, 20, 12, tzinfo=dt.UTC)).claims.add(claim)
+    cell = _deadline_cell(client, claim)
+    assert "20 Jun 2025" in cell
+    assert "follow-up due (passed)" in cell
+    assert "deadline-past" in cell
+
+    no_dates = ClaimFactory()
+    assert "–" in _deadline_cell(client, no_dates)
+
+
+def test_the_claims_list_sorts_by_deadline_with_undated_claims_last(client, superuser):
+    client.force_login(superuser)
+    late = ClaimFactory(review_by=dt.date(2025, 9, 1))
+    undated = ClaimFactory()
+    soon = ClaimFactory(review_by=dt.date(2025, 6, 5))
+    column = ClaimAdminColumns.index("deadline_column") + 1  # the admin counts from 1
+    html = client.get(_url(Claim, "changelist") + f"?o={column}").content.decode()
+    positions = [html.index(f"/admin/claims/claim/{c.pk}/change/") for c in (soon, late, undated)]
+    assert positions == sorted(positions)
+
+
+ClaimAdminColumns = list(admin.site._registry[Claim].list_display)
+
+
+def test_the_claim_page_names_its_inlines_in_plain_english_and_has_no_view_on_site(
+    client, superuser
+):
+    claim = PublishableClaimFactory()
+    ClaimRelationFactory(from_claim=claim)
+    ClaimRelationFactory(to_claim=claim)
+    client.force_login(superuser)
+    html = client.get(_url(Claim, "change", claim.pk)).content.decode()
+    headings = re.findall(r'class="inline-heading">\s*(.*?)\s*</h2>', html)
+    assert headings == [
+        "Evidence",
+        "Relations to other claims",
+        "Relations from other claims",
+        "Review items",
+    ]
+    assert "Relation to another claims" not in html
+    assert "View on site" not in html
+    assert 'id="keyboard-note"' in html and "claims/claim_keys.js" in html
+    index = client.get(reverse("admin:index")).content.decode()
+    assert ">Follow-ups<" in index and "Follow ups" not in index
+
+
+def test_the_claim_page_tells_the_claims_story_newest_first(client, editor, reviewer):
+    from claims.services import claim_transition
+
+    claim = PublishableClaimFactory(statement="41 aircraft were destroyed.")
+    claim_transition(claim=claim, to=State.PENDING_REVIEW, by=editor, reason="sources in")
+    client.force_login(editor)
+    html = client.get(_url(Claim, "change", claim.pk)).content.decode()
+    story = html.split('class="module claim-story"')[1]
+    assert "“Draft” → “Pending review”" in story
+    assert "by editor — “submit: sources in”" in story
+    assert story.index("Pending review") < story.index("Evidence added")

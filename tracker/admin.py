@@ -18,7 +18,7 @@ from claims.models import Claim
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
 from .roles import reviewers
-from .selectors import overdue_claims
+from .selectors import claim_deadline_annotations, overdue_claims
 from .services import (
     detail_delete,
     detail_save,
@@ -69,6 +69,10 @@ class OverdueClaimFilter(SubsetFilter):
 class ClaimWithReviewItemsAdmin(ClaimAdmin):
     inlines = [*ClaimAdmin.inlines, ClaimReviewInline]
     list_filter = (*ClaimAdmin.list_filter, OverdueClaimFilter)
+
+    def deadline_annotations(self) -> dict:
+        # The earlier of the review-by date and the claim's next follow-up deadline.
+        return claim_deadline_annotations()
 
 
 class LinkedRecordAdmin(ServiceErrorsAdmin, HistoryAdmin):

@@ -191,6 +191,8 @@ class FollowUp(models.Model):
     history = HistoricalRecords(m2m_fields=[claims])
 
     class Meta:
+        verbose_name = "follow-up"
+        verbose_name_plural = "follow-ups"
         ordering = ["due_at", "id"]
         indexes = [
             # The sweep's work list: only open follow-ups, so each sweep reads what is left to

@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
 from claims.models import Claim, ClaimRelation, Evidence, Topic
@@ -81,6 +82,29 @@ def overdue_claims(*, at: dt.datetime) -> QuerySet[Claim]:
     return Claim.objects.exclude(state=State.ARCHIVED).filter(
         Q(pk__in=review_due) | Q(pk__in=late_links)
     )
+
+
+def claim_deadline_annotations() -> dict:
+    """For a claims list: `next_follow_up_due`, the date of the earliest deadline among the
+    claim's unresolved follow-ups (open or flagged overdue, so a missed one still shows), and
+    `deadline`, the earlier of that and the claim's review-by date. Subqueries per row of one
+    statement, so a list's query count does not grow with its length."""
+    earliest = (
+        FollowUp.objects.unresolved()
+        .filter(claims=OuterRef("pk"), due_at__isnull=False)
+        .order_by("due_at")
+        .annotate(due_on=TruncDate("due_at"))
+        .values("due_on")[:1]
+    )
+    follow_up_due = Subquery(earliest)
+    # Least() ignores NULLs only on PostgreSQL: pair each side with the other as its fallback.
+    return {
+        "next_follow_up_due": follow_up_due,
+        "deadline": Least(
+            Coalesce(F("review_by"), F("next_follow_up_due")),
+            Coalesce(F("next_follow_up_due"), F("review_by")),
+        ),
+    }
 
 
 def item_detail(pk: int) -> ReviewItem:
