@@ -159,12 +159,14 @@ class ConditionalListMixin:
 
     etag_kind = ""
 
-    def list_aggregates(self) -> dict:
-        """What the tag is made of, computed together in one query over the filtered set."""
+    def list_aggregates(self, queryset: QuerySet) -> dict:
+        """What the tag is made of, computed together in one query over the filtered set. An
+        addition that is not per row belongs in an uncorrelated subquery under an aggregate
+        (computed once), never in a sum of per-row subqueries."""
         return {"n": Count("pk"), "ids": Sum("pk"), "top": Max("pk"), "versions": Sum("version")}
 
     def list_tag(self, request, queryset: QuerySet) -> str:
-        summary = queryset.aggregate(**self.list_aggregates())
+        summary = queryset.aggregate(**self.list_aggregates(queryset))
         query = sorted(request.query_params.lists())
         parts = [value for _, value in sorted(summary.items())]
         return etags.list_etag(self.etag_kind, *parts, query, viewer_key(request.user))

@@ -3,7 +3,7 @@ service calls; domain errors become status codes in api.exceptions."""
 
 import datetime as dt
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Max, Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -136,9 +136,10 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
 
         return self.conditional_list(request, queryset, render)
 
-    def list_aggregates(self):
+    def list_aggregates(self, queryset):
         # A claim's JSON also shows its open review items, which do not change its version.
-        return {**super().list_aggregates(), "open_items": Sum("open_review_items")}
+        open_items = Max(selectors.open_review_items_total(queryset))
+        return {**super().list_aggregates(queryset), "open_items": open_items}
 
     # --- responses -------------------------------------------------------------------------
 

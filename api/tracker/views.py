@@ -81,8 +81,8 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
     def _fresh(self, obj):
         return self.get_queryset().get(pk=obj.pk)
 
-    def list_aggregates(self):
-        return {**super().list_aggregates(), "updated": Max("updated_at")}
+    def list_aggregates(self, queryset):
+        return {**super().list_aggregates(queryset), "updated": Max("updated_at")}
 
 
 @extend_schema_view(
@@ -148,8 +148,11 @@ class FollowUpViewSet(
         # `overdue` turns true when the deadline passes, with no write to the row.
         return etags.object_etag(self.etag_kind, obj.pk, obj.version, o=obj.is_overdue)
 
-    def list_aggregates(self):
-        return {**super().list_aggregates(), "overdue": Count("pk", filter=Q(overdue_now=True))}
+    def list_aggregates(self, queryset):
+        return {
+            **super().list_aggregates(queryset),
+            "overdue": Count("pk", filter=Q(overdue_now=True)),
+        }
 
     @write_schema(
         FollowUpSerializer,
@@ -197,8 +200,8 @@ class ReviewItemViewSet(
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
 
-    def list_aggregates(self):
-        return {**super().list_aggregates(), "lapsed": _lapsed_leases()}
+    def list_aggregates(self, queryset):
+        return {**super().list_aggregates(queryset), "lapsed": _lapsed_leases()}
 
 
 def _visible_items(items, user):
@@ -283,8 +286,8 @@ class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
 
-    def list_aggregates(self):
-        return {**super().list_aggregates(), "lapsed": _lapsed_leases()}
+    def list_aggregates(self, queryset):
+        return {**super().list_aggregates(queryset), "lapsed": _lapsed_leases()}
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
