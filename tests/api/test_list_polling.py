@@ -173,8 +173,9 @@ def test_a_304_costs_a_constant_small_number_of_queries(path, as_user, lead_revi
             assert _get(client, path, tag).status_code == 304
         return len(queries)
 
-    few = count_304()
+    # The client holds the user (force_authenticate), whose permissions are cached on it after
+    # the first request: what is left is the one aggregate, whatever the size of the set.
+    assert count_304() == 1
     for _ in range(20):
         factory()
-    assert count_304() == few
-    assert few <= 4  # the user's permissions (once per request) and the one aggregate
+    assert count_304() == 1
