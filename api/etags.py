@@ -9,6 +9,8 @@ from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from claims.errors import DomainError
+
 # Weak, because the JSON may differ byte for byte (key order, spacing) while meaning the same.
 # `<kind>-<id>-v<version>`, then what else the representation shows that is not in the row's
 # version, one letter and a number each (a claim's open review items, a follow-up's overdue).
@@ -21,13 +23,17 @@ class PreconditionFailed(APIException):
     default_code = "stale_version"
 
 
-class PreconditionRequired(APIException):
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = (
-        "This write needs an If-Match header: send the ETag of the resource as you read it "
-        "(GET it first), or `*` to overwrite whatever is stored."
-    )
-    default_code = "precondition_required"
+class PreconditionRequired(DomainError):
+    """A write without If-Match where the server requires one (`API_REQUIRE_IF_MATCH`)."""
+
+    code = "precondition_required"
+    http_status = 428
+
+    def __init__(self):
+        super().__init__(
+            "This write needs an If-Match header: send the ETag of the resource as you read it "
+            "(GET it first), or `*` to overwrite whatever is stored."
+        )
 
 
 def object_etag(kind: str, pk: int, version: int, **extra: int) -> str:

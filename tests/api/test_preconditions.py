@@ -165,6 +165,7 @@ def test_required_if_match_refuses_a_write_without_it_with_428(
     kind, path, obj, change, _ = resource
     response = as_user(editor).patch(path, change, format="json")
     assert response.status_code == 428
+    assert response.json()["code"] == "precondition_required"
     assert "If-Match" in response.json()["detail"]
     obj.refresh_from_db()
     assert obj.version == 1
