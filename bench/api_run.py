@@ -1,6 +1,7 @@
 """`make bench-api`: seed PostgreSQL, start gunicorn (2 workers, loopback), and measure
-throughput and latency of the claim list, a detail GET, a conditional GET answered 304, and the
-.values() baseline. A small load client: threads and http.client, bounded by time and count.
+throughput and latency of the claim list, a detail GET, a conditional GET answered 304, the
+.values() baseline, and a list page's conditional GET answered 304. A small load client:
+threads and http.client, bounded by time and count.
 
 Environment: BENCH_CLAIMS (10000), BENCH_SECONDS per scenario (10), BENCH_MAX_REQUESTS per
 scenario (20000), BENCH_THREADS (4), BENCH_PORT (8765), BENCH_API_DATABASE_URL."""
@@ -47,6 +48,19 @@ def get(path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
         return response.status, dict(response.getheaders()), response.read()
     finally:
         conn.close()
+
+
+def list_pages(path: str, count: int) -> list[tuple[str, str]]:
+    """The first `count` cursor pages of a list, each with the ETag it answered."""
+    pages = []
+    while path and len(pages) < count:
+        status, headers, body = get(path)
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}")
+        pages.append((path, headers["ETag"]))
+        following = json.loads(body).get("next")
+        path = following.split(f"{HOST}:{PORT}", 1)[-1] if following else None
+    return pages
 
 
 def wait_until_up(server: subprocess.Popen, timeout: float = 30) -> None:
@@ -134,6 +148,7 @@ def main() -> None:
         wait_until_up(server)
         sample = random.Random(4).sample(ids, min(200, len(ids)))
         tags = {pk: get(f"/api/v1/claims/{pk}/")[1]["ETag"] for pk in sample}
+        pages = list_pages("/api/v1/claims/?page_size=100", count=5)
         scenarios = [
             ("list ?page_size=100", lambda r: ("/api/v1/claims/?page_size=100", {}), 200),
             ("baseline .values()", lambda r: ("/bench/claims/?page_size=100", {}), 200),
@@ -143,6 +158,11 @@ def main() -> None:
                 lambda r: (lambda pk: (f"/api/v1/claims/{pk}/", {"If-None-Match": tags[pk]}))(
                     r.choice(sample)
                 ),
+                304,
+            ),
+            (
+                "list 304 ?page_size=100",
+                lambda r: (lambda page: (page[0], {"If-None-Match": page[1]}))(r.choice(pages)),
                 304,
             ),
         ]
@@ -157,6 +177,9 @@ def main() -> None:
     by_name = {r["name"]: r for r in results}
     list_ratio = by_name["list ?page_size=100"]["rps"] / by_name["baseline .values()"]["rps"]
     cond_ratio = by_name["conditional GET 304"]["rps"] / by_name["detail GET"]["rps"]
+    list_304_ratio = (
+        by_name["list 304 ?page_size=100"]["rps"] / by_name["list ?page_size=100"]["rps"]
+    )
     summary = {
         "claims": N_CLAIMS,
         "seconds_per_scenario": SECONDS,
@@ -167,6 +190,8 @@ def main() -> None:
         "list_target_met": list_ratio >= 0.6,
         "conditional_vs_detail": round(cond_ratio, 2),
         "conditional_target_met": cond_ratio >= 3,
+        "list_304_vs_list": round(list_304_ratio, 2),
+        "list_304_target_met": list_304_ratio >= 5,
     }
     print(f"\n{'scenario':<22}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for r in results:
@@ -175,7 +200,9 @@ def main() -> None:
         f"\nlist / baseline throughput: {list_ratio:.2f} (target ≥ 0.6: "
         f"{'met' if summary['list_target_met'] else 'NOT met'})\n"
         f"304 / detail throughput:    {cond_ratio:.2f} (target ≥ 3: "
-        f"{'met' if summary['conditional_target_met'] else 'NOT met'})"
+        f"{'met' if summary['conditional_target_met'] else 'NOT met'})\n"
+        f"list 304 / list throughput: {list_304_ratio:.2f} (target ≥ 5: "
+        f"{'met' if summary['list_304_target_met'] else 'NOT met'})"
     )
     out = ROOT / "var" / "bench-api.json"
     out.parent.mkdir(exist_ok=True)

@@ -12,6 +12,30 @@ from .visibility import visible_states
 from .workflow import State
 
 
+class Versioned(models.Model):
+    """A row whose every stored change is a new version, so a client's ETag (and If-Match) goes
+    stale. The bump rides on the same UPDATE as the change; a set-based `update()` over such rows
+    must add `version=F("version") + 1` itself. What a change means for a workflow is the
+    services' business, never save()'s."""
+
+    # db_default: rows inserted in raw SQL (the deadline sweep's) start at version 1 too.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding:
+            self.version += 1
+            if update_fields is not None:
+                stamped = {"version"}
+                if any(field.name == "updated_at" for field in self._meta.concrete_fields):
+                    stamped.add("updated_at")
+                kwargs["update_fields"] = {*update_fields, *stamped}
+        super().save(*args, **kwargs)
+
+
 class NaturalKeyManager(models.Manager):
     """Lets fixtures refer to rows by a stable field instead of a database id."""
 
@@ -101,7 +125,7 @@ class SourceManager(NaturalKeyManager):
             return self.get(url=key)
 
 
-class Source(models.Model):
+class Source(Versioned):
     class Kind(models.TextChoices):
         NEWS_REPORT = "news_report", "News report"
         OFFICIAL_STATEMENT = "official_statement", "Official statement"
@@ -200,7 +224,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.update(version=F("version") + 1, updated_at=Now())
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     class Assessment(models.TextChoices):
         UNASSESSED = "unassessed", "Unassessed"
         CONFIRMED = "confirmed", "Confirmed"
@@ -263,7 +287,6 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ClaimQuerySet.as_manager()
     history = HistoricalRecords()
@@ -291,16 +314,6 @@ class Claim(models.Model):
     def __str__(self) -> str:
         text = " ".join(self.statement.split())
         return text if len(text) <= 90 else text[:89] + "…"
-
-    def save(self, *args, **kwargs):
-        # Every stored change is a new version, so a client's ETag goes stale. What the change
-        # means for the workflow is the services' business (claims/services.py), never save()'s.
-        update_fields = kwargs.get("update_fields")
-        if not self._state.adding:
-            self.version += 1
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         # Where a reader outside the newsroom sees the claim: its API resource.

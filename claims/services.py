@@ -1,17 +1,17 @@
 """Writes to claims and sources. Every state move goes through `claim_transition`."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from .audit import stamp
 from .bulk_history import write_history
-from .models import Claim, ClaimRelation, Evidence, Source
+from .models import Claim, ClaimRelation, Evidence, Source, Versioned
 from .signals import claim_moved
 from .source_urls import normalize_url, validate_http_url
 from .workflow import (
@@ -27,20 +27,46 @@ from .workflow import (
 
 
 class StaleVersion(WorkflowError):
-    """The caller saw an older version of the claim than the one stored (a lost update)."""
+    """The caller saw an older version of the row than the one stored (a lost update): a claim,
+    a source, or any other `Versioned` row a service locks with `lock_at_version`."""
 
     code = "stale_version"
     http_status = 412
 
-    def __init__(self, claim: Claim, expected: int):
-        self.current, self.expected = claim.version, expected
-        super().__init__(
-            f"Claim #{claim.pk} changed since you loaded it (you had version {expected}, "
-            f"it is now {claim.version}). Reload it and try again."
-        )
+    def __init__(self, obj: Versioned, expected: int | None):
+        self.current, self.expected = obj.version, expected
+        name = f"{str(obj._meta.verbose_name).capitalize()} #{obj.pk}"
+        if expected is None:  # the client's tag names no version of this row at all
+            message = (
+                f"The tag you sent names no version of {name} (it is now version {obj.version})."
+            )
+        else:
+            message = (
+                f"{name} changed since you loaded it (you had version {expected}, "
+                f"it is now {obj.version})."
+            )
+        super().__init__(f"{message} Reload it and try again.")
 
     def details(self) -> dict:
-        return {"current_version": self.current, "your_version": self.expected}
+        details = {"current_version": self.current}
+        if self.expected is not None:
+            details["your_version"] = self.expected
+        return details
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def lock_at_version(rows: type[V] | QuerySet[V], pk: int, expected_version: int | None = None) -> V:
+    """The row `pk` of `rows` (a Versioned model or a queryset of one), locked until the
+    transaction ends; refuses a caller who saw an older version with StaleVersion. The one
+    version check every writer uses, for every versioned model: claims here, scenarios and
+    follow-ups in tracker, the admin's forms. Call it inside a transaction."""
+    queryset = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
+    locked = queryset.select_for_update().get(pk=pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(locked, expected_version)
+    return locked
 
 
 def check_transition(*, claim: Claim, to: str, by: AbstractBaseUser | None, reason: str = ""):
@@ -76,13 +102,9 @@ def claim_transition(
 
 
 def claim_lock_at_version(claim: Claim, expected_version: int | None = None) -> Claim:
-    """The claim's row, locked until the transaction ends; refuses a caller who saw an older
-    version with StaleVersion. The one version check every writer uses (services, the admin's
-    form, the reviewers' resolution). Call it inside a transaction."""
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked, expected_version)
-    return locked
+    """`lock_at_version` for a claim (the services, the admin's form, the reviewers'
+    resolution)."""
+    return lock_at_version(Claim, claim.pk, expected_version)
 
 
 def _save(claim: Claim, *, by: AbstractBaseUser | None, reason: str) -> None:
@@ -441,9 +463,16 @@ def source_create(*, by: AbstractBaseUser | None, **fields: Any) -> Source:
 
 
 @transaction.atomic
-def source_update(*, source: Source, by: AbstractBaseUser | None, data: dict[str, Any]) -> Source:
-    """Change a source's fields, validated like a new one."""
-    locked = Source.objects.select_for_update().get(pk=source.pk)
+def source_update(
+    *,
+    source: Source,
+    by: AbstractBaseUser | None,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> Source:
+    """Change a source's fields, validated like a new one. With `expected_version`, refuses a
+    lost update (StaleVersion) before anything is written."""
+    locked = lock_at_version(Source, source.pk, expected_version)
     for field, value in data.items():
         setattr(locked, field, value)
     locked.full_clean()

@@ -8,10 +8,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from claims.models import Actor, Claim, Source
+from claims.models import Actor, Claim, Source, Versioned
 
 
-class Scenario(models.Model):
+class Scenario(Versioned):
     class Kind(models.TextChoices):
         DEMAND_SET = "demand_set", "Demand set"
         PEACE_PLAN = "peace_plan", "Peace plan"
@@ -140,7 +140,7 @@ class FollowUpQuerySet(models.QuerySet):
         return self.select_related("scenario", "depends_on")
 
 
-class FollowUp(models.Model):
+class FollowUp(Versioned):
     class State(models.TextChoices):
         OPEN = "open", "Open"
         OVERDUE = "overdue", "Overdue"
@@ -348,7 +348,7 @@ class ReviewItemQuerySet(models.QuerySet):
         )
 
 
-class ReviewItem(models.Model):
+class ReviewItem(Versioned):
     """One thing a reviewer must look at: a claim, a follow-up, or both."""
 
     class Reason(models.TextChoices):

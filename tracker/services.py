@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from claims.audit import stamp
+from claims.services import lock_at_version
 
 from .models import FollowUp, Progress, Scenario, Stance, Term
 from .workflows import FOLLOW_UP_WORKFLOW
@@ -25,11 +27,13 @@ def follow_up_set_state(
     reason: str = "",
     met_on: dt.date | None = None,
     due_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> FollowUp:
     """Move a follow-up to `to` along the table (tracker/workflows.py), recording who and why.
     Marking it met dates its dependents' deadlines; reopening it may set a new deadline. Refused
-    moves raise and change nothing."""
-    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    moves (and, with `expected_version`, a caller who saw an older version: StaleVersion) raise
+    and change nothing."""
+    locked = lock_at_version(FollowUp, follow_up.pk, expected_version)
     move = FOLLOW_UP_WORKFLOW.get(locked.state, to)
     FOLLOW_UP_WORKFLOW.check(move, by=by, reason=reason)
     locked.state = move.target
@@ -43,7 +47,7 @@ def follow_up_set_state(
     locked.save()
     if to == S.MET:
         schedule_dependents(predecessor=locked, by=by)
-    for field in ("state", "met_on", "due_at", "updated_at"):
+    for field in ("state", "met_on", "due_at", "updated_at", "version"):
         setattr(follow_up, field, getattr(locked, field))
     return follow_up
 
@@ -77,10 +81,13 @@ def _save_with_links(obj, *, by, links: dict[str, Any], reason: str) -> None:
             getattr(obj, name).set(values)
 
 
-def _update_with_links(obj, *, by, data: dict[str, Any], link_names: tuple[str, ...]):
-    """Lock the row, apply `data` (the many-to-many `link_names` in it replace those links) and
-    save with history. The same for every model whose API edits fields and links together."""
-    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+def _update_with_links(
+    obj, *, by, data: dict[str, Any], link_names: tuple[str, ...], expected_version: int | None
+):
+    """Lock the row (refusing a caller who saw an older version), apply `data` (the many-to-many
+    `link_names` in it replace those links) and save with history: one new version. The same
+    for every model whose API edits fields and links together."""
+    locked = lock_at_version(type(obj), obj.pk, expected_version)
     data = dict(data)
     links = {name: data.pop(name, None) for name in link_names}
     for field, value in data.items():
@@ -104,10 +111,21 @@ def scenario_create(
 
 @transaction.atomic
 def scenario_update(
-    *, scenario: Scenario, by: AbstractBaseUser | None, data: dict[str, Any]
+    *,
+    scenario: Scenario,
+    by: AbstractBaseUser | None,
+    data: dict[str, Any],
+    expected_version: int | None = None,
 ) -> Scenario:
-    """Change a scenario's fields; `claims` / `sources` in `data` replace its links."""
-    return _update_with_links(scenario, by=by, data=data, link_names=("claims", "sources"))
+    """Change a scenario's fields; `claims` / `sources` in `data` replace its links. With
+    `expected_version`, refuses a lost update (StaleVersion)."""
+    return _update_with_links(
+        scenario,
+        by=by,
+        data=data,
+        link_names=("claims", "sources"),
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -125,10 +143,21 @@ def follow_up_create(
 
 @transaction.atomic
 def follow_up_update(
-    *, follow_up: FollowUp, by: AbstractBaseUser | None, data: dict[str, Any]
+    *,
+    follow_up: FollowUp,
+    by: AbstractBaseUser | None,
+    data: dict[str, Any],
+    expected_version: int | None = None,
 ) -> FollowUp:
-    """Change a follow-up's fields (not its state); `claims` / `responsible` replace its links."""
-    return _update_with_links(follow_up, by=by, data=data, link_names=("claims", "responsible"))
+    """Change a follow-up's fields (not its state); `claims` / `responsible` replace its links.
+    With `expected_version`, refuses a lost update (StaleVersion)."""
+    return _update_with_links(
+        follow_up,
+        by=by,
+        data=data,
+        link_names=("claims", "responsible"),
+        expected_version=expected_version,
+    )
 
 
 # --- What is recorded under a scenario or a follow-up: terms, stances, progress reports ------
@@ -141,6 +170,7 @@ def detail_save(*, obj: Term | Stance | Progress, by: AbstractBaseUser | None, r
     obj.full_clean()
     stamp(obj, by=by, reason=reason or ("added" if obj._state.adding else "edited"))
     obj.save()
+    _touch_scenario(obj)
     return obj
 
 
@@ -151,3 +181,13 @@ def detail_delete(
     """Remove a term, a stance or a progress report; its history keeps who and why."""
     stamp(obj, by=by, reason=reason or "removed")
     obj.delete()
+    _touch_scenario(obj)
+
+
+def _touch_scenario(obj: Term | Stance | Progress) -> None:
+    # A scenario's JSON shows its terms and current stances: a new version, so clients' copies
+    # (ETags) go stale, though the scenario's own row did not change.
+    if isinstance(obj, Term | Stance):
+        Scenario.objects.filter(pk=obj.scenario_id).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )

@@ -147,7 +147,9 @@ def _flag_overdue_follow_ups(*, run_id: int, as_of: dt.datetime, size: int) -> _
         FOLLOW_UP_WORKFLOW.get(FollowUp.State.OPEN, FollowUp.State.OVERDUE), by=None
     )
     now = timezone.now()
-    FollowUp.objects.filter(pk__in=ids).update(state=move.target, updated_at=now)
+    FollowUp.objects.filter(pk__in=ids).update(
+        state=move.target, updated_at=now, version=F("version") + 1
+    )
     write_history(model=FollowUp, ids=ids, history_type="~", when=now, reason=OVERDUE_REASON)
     batch.follow_ups_flagged = len(ids)
     item_ids = _open_deadline_items(follow_up_ids=ids, run_id=run_id, now=now)

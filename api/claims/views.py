@@ -3,7 +3,7 @@ service calls; domain errors become status codes in api.exceptions."""
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,10 +26,18 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api import etags
+from api.conditional import (
+    IF_NONE_MATCH,
+    ConditionalListMixin,
+    ConditionalObjectMixin,
+    etag_header,
+    list_schema,
+    retrieve_schema,
+    write_schema,
+)
 from api.permissions import ClaimAccess, ModelAccess
 from claims.models import Actor, Claim, Evidence, Source, Topic
 from claims.services import (
-    StaleVersion,
     claim_create,
     claim_transition,
     claim_update,
@@ -51,30 +59,15 @@ from .serializers import (
     EvidenceCreateSerializer,
     HistoryEntrySerializer,
     SourceSerializer,
-    StaleVersionSerializer,
     TopicSerializer,
 )
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="The ETag you read. If the claim changed since, the write is refused with 412. "
-    "Optional, but recommended.",
-)
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="The ETag you hold: 304 with no body while the claim is unchanged.",
-)
 AS_OF = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATETIME,
     OpenApiParameter.QUERY,
     description="ISO 8601 moment: the claim as it stood then (404 if it did not exist yet).",
 )
-STALE = OpenApiResponse(StaleVersionSerializer, "The If-Match tag is stale; nothing changed.")
 CONFLICT = OpenApiResponse(ConflictSerializer, "Refused by the workflow; nothing changed.")
 
 
@@ -103,10 +96,10 @@ class AlwaysFirstRenderer(BaseContentNegotiation):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Claims you may see, newest first (cursor pages)"),
-    create=extend_schema(summary="Log a new claim (as a draft)"),
+    list=list_schema(ClaimSerializer, "Claims you may see, newest first (cursor pages)"),
+    create=extend_schema(summary="Log a new claim (as a draft)", parameters=[etag_header(201)]),
 )
-class ClaimViewSet(viewsets.GenericViewSet):
+class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.GenericViewSet):
     serializer_class = ClaimSerializer
     permission_classes = [ClaimAccess]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
@@ -116,6 +109,7 @@ class ClaimViewSet(viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
     object_permissions = {"add_evidence": "claims.add_evidence"}
+    etag_kind = "claim"
 
     def get_queryset(self):
         user = self.request.user
@@ -134,8 +128,18 @@ class ClaimViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        page = selectors.attach_api_related(self.paginate_queryset(queryset), user=request.user)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        def render():
+            page = self.paginate_queryset(queryset)
+            page = selectors.attach_api_related(page, user=request.user)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        return self.conditional_list(request, queryset, render)
+
+    def list_aggregates(self, queryset):
+        # A claim's JSON also shows its open review items, which do not change its version.
+        open_items = Max(selectors.open_review_items_total(queryset))
+        return {**super().list_aggregates(queryset), "open_items": open_items}
 
     # --- responses -------------------------------------------------------------------------
 
@@ -150,20 +154,11 @@ class ClaimViewSet(viewsets.GenericViewSet):
             headers["Location"] = data["url"]
         return Response(data, status=status_code, headers=headers)
 
-    def _expected_version(self, claim: Claim) -> int | None:
-        header = self.request.headers.get("If-Match")
-        if header is None:
-            return None
-        expected = etags.version_from_if_match(header, claim.pk)
-        if expected is not None and expected != claim.version:
-            raise StaleVersion(claim, expected)  # early; the service re-checks under a row lock
-        return expected
-
     # --- reads -----------------------------------------------------------------------------
 
     @extend_schema(
         summary="One claim; conditional with If-None-Match, or as it stood at ?as_of=",
-        parameters=[IF_NONE_MATCH, AS_OF],
+        parameters=[IF_NONE_MATCH, AS_OF, etag_header(200, 304)],
         responses={
             200: ClaimSerializer,
             304: OpenApiResponse(description="Unchanged since the ETag you sent; no body."),
@@ -254,14 +249,10 @@ class ClaimViewSet(viewsets.GenericViewSet):
         claim = claim_create(by=request.user, reason=reason, **fields)
         return self._claim_response(claim, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Change a claim's editable fields",
-        parameters=[IF_MATCH],
-        responses={200: ClaimSerializer, 412: STALE},
-    )
+    @write_schema(ClaimSerializer, summary="Change a claim's editable fields")
     def partial_update(self, request, pk=None):
         claim = self.get_object()
-        expected = self._expected_version(claim)
+        expected = self.expected_version(claim)
         serializer = self.get_serializer(claim, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -272,16 +263,16 @@ class ClaimViewSet(viewsets.GenericViewSet):
             )
         return self._claim_response(claim)
 
-    @extend_schema(
+    @write_schema(
+        ClaimSerializer,
         summary="Move a claim through the workflow",
-        parameters=[IF_MATCH],
         request=ClaimTransitionSerializer,
-        responses={200: ClaimSerializer, 409: CONFLICT, 412: STALE},
+        responses={409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         claim = self.get_object()
-        expected = self._expected_version(claim)
+        expected = self.expected_version(claim)
         serializer = ClaimTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         claim_transition(
@@ -293,16 +284,16 @@ class ClaimViewSet(viewsets.GenericViewSet):
         )
         return self._claim_response(claim)
 
-    @extend_schema(
+    @write_schema(
+        ClaimSerializer,
+        status_code=201,
         summary="Add evidence to a claim",
-        parameters=[IF_MATCH],
         request=EvidenceCreateSerializer,
-        responses={201: ClaimSerializer, 412: STALE},
     )
     @action(detail=True, methods=["post"], url_path="evidence")
     def add_evidence(self, request, pk=None):
         claim = self.get_object()
-        expected = self._expected_version(claim)
+        expected = self.expected_version(claim)
         serializer = EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -336,7 +327,19 @@ class TopicViewSet(_ReferenceViewSet):
     serializer_class = TopicSerializer
 
 
-class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(
+    list=list_schema(SourceSerializer),
+    retrieve=retrieve_schema(SourceSerializer),
+    create=extend_schema(parameters=[etag_header(201)]),
+    partial_update=write_schema(SourceSerializer),
+)
+class SourceViewSet(
+    ConditionalListMixin,
+    ConditionalObjectMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     permission_classes = [ModelAccess]
@@ -346,19 +349,26 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     ordering = ["-id"]
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    etag_kind = "source"
 
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         source = source_create(by=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(source).data, status=status.HTTP_201_CREATED)
+        return self.object_response(source, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         source = self.get_object()
+        expected = self.expected_version(source)
         serializer = self.get_serializer(source, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        source = source_update(source=source, by=request.user, data=serializer.validated_data)
-        return Response(self.get_serializer(source).data)
+        source = source_update(
+            source=source,
+            by=request.user,
+            data=serializer.validated_data,
+            expected_version=expected,
+        )
+        return self.object_response(source)
 
 
 @csrf_exempt  # nothing happens here; a JSON 404 is the answer for every method

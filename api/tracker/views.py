@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -8,8 +8,17 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from api import etags
 from api.claims.selectors import claims_visible_to
 from api.claims.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
+from api.conditional import (
+    ConditionalListMixin,
+    ConditionalObjectMixin,
+    etag_header,
+    list_schema,
+    retrieve_schema,
+    write_schema,
+)
 from api.permissions import ModelAccess, model_perm
 from claims.models import Actor, Source
 from claims.visibility import can_see_drafts
@@ -43,7 +52,10 @@ def _visible_claim_ids(user):
     return Prefetch("claims", queryset=claims_visible_to(user).only("id").order_by("id"))
 
 
-class _WriteViaServices:
+class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
+    """Create and change through the services; reads and writes are conditional (ETag, If-Match
+    checked again by the service under the row lock, 304 on lists and details)."""
+
     create_service = update_service = None
     object_name = ""
 
@@ -51,21 +63,34 @@ class _WriteViaServices:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         obj = type(self).create_service(by=request.user, **serializer.validated_data)
-        return Response(self._fresh(obj), status=status.HTTP_201_CREATED)
+        return self.object_response(self._fresh(obj), status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         obj = self.get_object()
+        expected = self.expected_version(obj)
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         obj = type(self).update_service(
-            **{self.object_name: obj}, by=request.user, data=serializer.validated_data
+            **{self.object_name: obj},
+            by=request.user,
+            data=serializer.validated_data,
+            expected_version=expected,
         )
-        return Response(self._fresh(obj))
+        return self.object_response(self._fresh(obj))
 
     def _fresh(self, obj):
-        return self.get_serializer(self.get_queryset().get(pk=obj.pk)).data
+        return self.get_queryset().get(pk=obj.pk)
+
+    def list_aggregates(self, queryset):
+        return {**super().list_aggregates(queryset), "updated": Max("updated_at")}
 
 
+@extend_schema_view(
+    list=list_schema(ScenarioSerializer),
+    retrieve=retrieve_schema(ScenarioSerializer),
+    create=extend_schema(parameters=[etag_header(201)]),
+    partial_update=write_schema(ScenarioSerializer),
+)
 class ScenarioViewSet(
     _WriteViaServices, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -78,6 +103,7 @@ class ScenarioViewSet(
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
     create_service, update_service, object_name = scenario_create, scenario_update, "scenario"
+    etag_kind = "scenario"
 
     def get_queryset(self):
         return Scenario.objects.prefetch_related(
@@ -92,6 +118,12 @@ class ScenarioViewSet(
         )
 
 
+@extend_schema_view(
+    list=list_schema(FollowUpSerializer),
+    retrieve=retrieve_schema(FollowUpSerializer),
+    create=extend_schema(parameters=[etag_header(201)]),
+    partial_update=write_schema(FollowUpSerializer),
+)
 class FollowUpViewSet(
     _WriteViaServices, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -104,6 +136,7 @@ class FollowUpViewSet(
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
     create_service, update_service, object_name = follow_up_create, follow_up_update, "follow_up"
+    etag_kind = "followup"
 
     def get_queryset(self):
         return FollowUp.objects.with_overdue().prefetch_related(
@@ -111,25 +144,52 @@ class FollowUpViewSet(
             Prefetch("responsible", queryset=Actor.objects.only("id")),
         )
 
-    @extend_schema(
+    def object_etag(self, obj):
+        # `overdue` turns true when the deadline passes, with no write to the row.
+        return etags.object_etag(self.etag_kind, obj.pk, obj.version, o=obj.is_overdue)
+
+    def list_aggregates(self, queryset):
+        return {
+            **super().list_aggregates(queryset),
+            "overdue": Count("pk", filter=Q(overdue_now=True)),
+        }
+
+    @write_schema(
+        FollowUpSerializer,
         summary="Move a follow-up (met, missed, cancelled, reopened with a new deadline)",
         request=FollowUpTransitionSerializer,
         responses={
-            200: FollowUpSerializer,
             409: OpenApiResponse(ConflictSerializer, "Not an allowed move; nothing changed."),
         },
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         follow_up = self.get_object()
+        expected = self.expected_version(follow_up)
         serializer = FollowUpTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        follow_up_set_state(follow_up=follow_up, by=request.user, **serializer.validated_data)
-        return Response(self._fresh(follow_up))
+        follow_up_set_state(
+            follow_up=follow_up,
+            by=request.user,
+            expected_version=expected,
+            **serializer.validated_data,
+        )
+        return self.object_response(self._fresh(follow_up))
 
 
-class ReviewItemViewSet(viewsets.ReadOnlyModelViewSet):
+def _lapsed_leases():
+    # A held item whose lease ran out reads differently before any write marks it.
+    return Count("pk", filter=Q(lease_expires_at__lt=timezone.now()))
+
+
+@extend_schema_view(
+    list=list_schema(ReviewItemSerializer), retrieve=retrieve_schema(ReviewItemSerializer)
+)
+class ReviewItemViewSet(
+    ConditionalListMixin, ConditionalObjectMixin, viewsets.ReadOnlyModelViewSet
+):
     serializer_class = ReviewItemSerializer
+    etag_kind = "reviewitem"
     permission_classes = [ModelAccess]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ReviewItemFilter
@@ -139,6 +199,9 @@ class ReviewItemViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
+
+    def list_aggregates(self, queryset):
+        return {**super().list_aggregates(queryset), "lapsed": _lapsed_leases()}
 
 
 def _visible_items(items, user):
@@ -202,12 +265,13 @@ def _move(summary: str, request=None, responses: dict | None = None, **kwargs):
 
 
 @extend_schema_view(
-    list=extend_schema(
+    list=list_schema(
+        QueueItemSerializer,
         summary="Open and claimed review items (cursor pages, oldest first)",
         parameters=[QueueQuerySerializer],
     )
 )
-class ReviewQueueViewSet(viewsets.GenericViewSet):
+class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
     """The reviewers' queue over HTTP. Each action is one call of tracker/queue.py; refusals are
     its named exceptions, answered by the API's one exception handler."""
 
@@ -217,9 +281,13 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
     ordering_fields = ["id", "created_at"]
     ordering = ["id"]
     lookup_value_regex = r"\d+"
+    etag_kind = "reviewqueue"
 
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
+
+    def list_aggregates(self, queryset):
+        return {**super().list_aggregates(queryset), "lapsed": _lapsed_leases()}
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -239,8 +307,14 @@ class ReviewQueueViewSet(viewsets.GenericViewSet):
         )
         # Cursor pages need one unique order, so the list pages by id (or created_at); the
         # urgency order is Take next's, which picks rather than lists.
-        page = self.paginate_queryset(self.filter_queryset(_visible_items(items, request.user)))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        queryset = self.filter_queryset(_visible_items(items, request.user))
+
+        def render():
+            page = self.paginate_queryset(queryset)
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        # `lease_seconds_left` in a page answered 304 is as of when the client's copy was made.
+        return self.conditional_list(request, queryset, render)
 
     @_move(
         "Take the most urgent item you may work, on a fresh lease",

@@ -252,6 +252,11 @@ REST_FRAMEWORK = {
 }
 # API tokens expire this many days after they are issued (shown in the admin and by issue_token).
 API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=90)
+# Writes to one resource (PATCH, and POSTs to it: transitions, evidence) must carry If-Match:
+# 428 without it. Off by default, so clients written before ETags keep working.
+API_REQUIRE_IF_MATCH = env.bool("API_REQUIRE_IF_MATCH", default=False)
+# How long a shared cache may keep an anonymous (public) list page (Cache-Control max-age).
+API_LIST_MAX_AGE = env.int("API_LIST_MAX_AGE", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claimtracker API",
     "DESCRIPTION": "Disputed claims, negotiation scenarios and follow-ups. See the README, "

@@ -3,15 +3,17 @@ locks, real threads, each with its own connection, so the rows must be committed
 removes what it made instead of using a transactional test, whose flush would also wipe the roles
 that a data migration created (and, with --reuse-db, leave them missing for the next run)."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.models import Actor, Claim, Topic
 from tests.factories import ClaimFactory, UserFactory
-from tracker.models import ReviewItem
+from tracker.models import FollowUp, ReviewItem
 
 pytestmark = pytest.mark.postgres
 
@@ -82,3 +84,62 @@ def test_two_transitions_with_the_same_tag_one_wins_one_gets_412(committed_claim
     )
     assert statuses == [200, 412]
     assert Claim.objects.get(pk=claim.pk).state in {"pending_review", "archived"}
+
+
+@pytest.fixture
+def committed_follow_up(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        follow_up = FollowUp.objects.create(title="Race", due_at=timezone.now() + dt.timedelta(1))
+        user = UserFactory(username="concurrent-follow-up-writer", is_superuser=True)
+        try:
+            yield follow_up, user
+        finally:
+            FollowUp.objects.filter(pk=follow_up.pk).delete()
+            FollowUp.history.filter(id=follow_up.pk).delete()  # last, as for the claim
+            assert not FollowUp.history.filter(id=follow_up.pk).exists()
+            user.delete()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "method", "bodies"),
+    [
+        ("", "patch", [{"title": "A"}, {"title": "B"}]),
+        (
+            "transition/",
+            "post",
+            [{"to": "met", "met_on": "2025-06-10"}, {"to": "cancelled", "reason": "void"}],
+        ),
+    ],
+)
+def test_two_follow_up_writers_with_the_same_tag_one_wins_one_gets_412(
+    committed_follow_up, suffix, method, bodies
+):
+    follow_up, user = committed_follow_up
+    tag = f'W/"followup-{follow_up.pk}-v{follow_up.version}-o0"'
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def write(body):
+        client = APIClient()
+        client.force_authenticate(user)
+        try:
+            barrier.wait()
+            response = getattr(client, method)(
+                f"/api/v1/follow-ups/{follow_up.pk}/{suffix}",
+                body,
+                format="json",
+                HTTP_IF_MATCH=tag,
+            )
+            answers.append((response.status_code, response.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(body,)) for body in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(status for status, _ in answers) == [200, 412]
+    refused = next(body for status, body in answers if status == 412)
+    assert (refused["code"], refused["your_version"]) == ("stale_version", 1)
+    assert FollowUp.objects.get(pk=follow_up.pk).version == 2
