@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_apitoken_moves_to_api'),
+        ('claims', '0007_claimrelation_verbose_names'),
     ]
 
     operations = [

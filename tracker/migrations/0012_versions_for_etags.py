@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0010_review_item_lease_lost_record'),
+        ('tracker', '0011_followup_verbose_names'),
     ]
 
     operations = [
