@@ -450,3 +450,8 @@ class SweepRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The admin index is each role's home page: "Needs me" above the app list, read by tracker/desk.py
+# through the {% desk_for %} tag (tracker/templatetags/desk.py).
+admin.site.index_template = "admin/claimtracker_index.html"
