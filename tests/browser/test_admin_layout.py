@@ -6,7 +6,6 @@ test-artifacts/desk-*.png."""
 
 import datetime as dt
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,8 +13,8 @@ from django.utils import timezone
 from claims.models import Claim
 from claims.services import claim_transition
 from claims.workflow import State
+from tests.browser.conftest import ARTIFACTS, PASSWORD
 from tests.browser.test_content_security_policy import LISTEN
-from tests.conftest import CHROMIUM
 from tests.factories import (
     ActorFactory,
     ClaimFactory,
@@ -27,8 +26,6 @@ from tests.factories import (
     UserFactory,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "correct-horse-battery"
 SCREENS = [(1280, 800), (1440, 900), (1920, 1080)]
 COLUMNS = ["Statement", "Claimant", "Topic", "State", "Assessment", "Priority", "Deadline"]
 # Half a pixel for sub-pixel rounding between neighbouring boxes.
@@ -38,21 +35,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

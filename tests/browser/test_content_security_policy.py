@@ -2,13 +2,11 @@
 Content-Security-Policy every environment sends (config/settings/base.py, the same policy as
 production): no violation is reported, and the pages render. Screenshots go to test-artifacts/."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group
 
 from claims.workflow import State
-from tests.conftest import CHROMIUM
+from tests.browser.conftest import ARTIFACTS, PASSWORD
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,
@@ -17,9 +15,6 @@ from tests.factories import (
     ReviewItemFactory,
     UserFactory,
 )
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "correct-horse-battery"
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,21 +31,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   );
 });
 """
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class Watched:

@@ -3,40 +3,21 @@ reviewer each see their rows for a prepared data set, under the Content-Security
 Screenshots go to test-artifacts/home-*.png."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from claims.workflow import State
+from tests.browser.conftest import ARTIFACTS, PASSWORD
 from tests.browser.test_content_security_policy import LISTEN
-from tests.conftest import CHROMIUM
 from tests.factories import ClaimFactory, FollowUpFactory, ReviewItemFactory, UserFactory
 from tracker.models import ReviewItem, SweepRun
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "correct-horse-battery"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The reviewers' page in a real headless Chromium (Debian's), driven by Playwright."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from claims.models import Claim
 from claims.workflow import State
-from tests.conftest import CHROMIUM
+from tests.browser.conftest import ARTIFACTS, PASSWORD
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,
@@ -19,9 +18,6 @@ from tests.factories import (
 )
 from tracker.models import FollowUp, ReviewItem
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "correct-horse-battery"
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -29,25 +25,15 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are plain synchronous code, which Django would otherwise refuse.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            # What the browser showed last, also when the test failed.
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "review-last-page.png"), full_page=True)
-            browser.close()
+def browser_page(browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        # What the browser showed last, also when the test failed.
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "review-last-page.png"), full_page=True)
 
 
 def test_reviewer_takes_the_next_item_and_publishes_it_as_contested(live_server, browser_page):
