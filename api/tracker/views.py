@@ -58,6 +58,12 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
 
     create_service = update_service = None
     object_name = ""
+    permission_classes = [ModelAccess]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["id", "created_at", "updated_at"]
+    ordering = ["-id"]
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
@@ -95,13 +101,7 @@ class ScenarioViewSet(
     _WriteViaServices, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ScenarioSerializer
-    permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ScenarioFilter
-    ordering_fields = ["id", "created_at", "updated_at"]
-    ordering = ["-id"]
-    lookup_value_regex = r"\d+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
     create_service, update_service, object_name = scenario_create, scenario_update, "scenario"
     etag_kind = "scenario"
 
@@ -128,13 +128,7 @@ class FollowUpViewSet(
     _WriteViaServices, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = FollowUpSerializer
-    permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = FollowUpFilter
-    ordering_fields = ["id", "created_at", "updated_at"]
-    ordering = ["-id"]
-    lookup_value_regex = r"\d+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
     create_service, update_service, object_name = follow_up_create, follow_up_update, "follow_up"
     etag_kind = "followup"
 
