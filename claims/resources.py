@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import CharField, Model, QuerySet, TextField
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
@@ -286,6 +286,11 @@ class ServiceResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        for model_field in self._meta.model._meta.concrete_fields:
+            # An empty spreadsheet cell reads as None; a text column stores "" for nothing.
+            is_text = isinstance(model_field, CharField | TextField) and not model_field.null
+            if is_text and getattr(instance, model_field.attname, "") is None:
+                setattr(instance, model_field.attname, "")
         for column in self.link_columns:
             if column in row:
                 try:
