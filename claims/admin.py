@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
+from .admin_bulk_edit import BULK_EDIT_ACTIONS
 from .admin_import_export import ImportExportAdmin
 from .errors import DomainError
 from .history_story import claim_story
@@ -311,8 +312,11 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
     )
     inlines = [EvidenceInline, ClaimRelationInline, IncomingRelationInline]
     actions = [
-        _move_action(name, permission)
-        for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
+        *(
+            _move_action(name, permission)
+            for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
+        ),
+        *BULK_EDIT_ACTIONS,
     ]
     date_hierarchy = "claimed_on"
     list_per_page = 50
