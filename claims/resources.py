@@ -90,7 +90,7 @@ def row_outcomes(result) -> list[RowOutcome]:
         outcome = RowOutcome(
             number,
             ROW_STATUS.get(row_result.import_type, row_result.import_type),
-            name=row_result.object_repr or "",
+            name=row_result.object_repr or getattr(row_result, "row_name", ""),
             changed=list(getattr(row_result, "changed_fields", [])),
         )
         if row_result.validation_error is not None:
@@ -242,6 +242,9 @@ class ServiceResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.changed_fields = self.changed_fields.get(kwargs.get("row_number", 0), [])
+        # What a person recognises the row by, also when it was refused (no record to name).
+        named = next((c for c in ("statement", "title", "name", "url") if row.get(c)), None)
+        row_result.row_name = str(row[named]) if named else ""
         return row_result
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
