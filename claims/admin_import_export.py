@@ -18,6 +18,7 @@ class ImportExportAdmin(ImportExportMixin):
 
     formats = FORMATS
     import_template_name = "admin/claims/import.html"
+    export_template_name = "admin/claims/export.html"  # without inline styles and handlers (CSP)
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

@@ -1,7 +1,7 @@
 """The admin's import preview in a real headless Chromium at 1280×800: an editor uploads a CSV
 of claims and sees every row as new, changed, unchanged or refused with its field and reason,
 no "Confirm import" while a row is refused; the corrected file is confirmed and imported. No
-CSP violation on the way. Screenshots: test-artifacts/import-preview-*.png."""
+CSP violation on the way, nor on the export page. Screenshots: test-artifacts/import-preview-*.png."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -80,4 +80,10 @@ def test_the_import_preview_shows_each_row_and_imports_only_a_clean_file(
     expect(page.get_by_text("Imported claims: 2 new, 1 changed, 1 unchanged.")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "import-preview-done.png"), full_page=True)
     assert Claim.objects.count() == 4
+    assert page.evaluate("window.__cspViolations") == []
+
+    # The export page (the package's template without its inline style and handler).
+    page.goto(f"{live_server.url}/admin/claims/claim/export/?priority__exact=high")
+    page.locator("input.select-toggle").uncheck()
+    expect(page.locator("input[name=claimresource_statement]")).not_to_be_checked()
     assert page.evaluate("window.__cspViolations") == []
