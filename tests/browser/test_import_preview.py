@@ -1,7 +1,8 @@
 """The admin's import preview in a real headless Chromium at 1280×800: an editor uploads a CSV
 of claims and sees every row as new, changed, unchanged or refused with its field and reason,
 no "Confirm import" while a row is refused; the corrected file is confirmed and imported. No
-CSP violation on the way, nor on the export page. Screenshots: test-artifacts/import-preview-*.png."""
+CSP violation on the way, nor on the export page.
+Screenshots: test-artifacts/import-preview-*.png."""
 
 import pytest
 from django.contrib.auth.models import Group
