@@ -37,7 +37,33 @@ def _one_titled(queryset: QuerySet, title: str):
     return found[0] if len(found) == 1 else None
 
 
-class ScenarioResource(ServiceResource):
+class LinkedResource(ServiceResource):
+    """A record found by its title (or id) and written, links included, by its create/update
+    service pair (scenario_create / scenario_update, follow_up_create / follow_up_update)."""
+
+    create_service = None
+    update_service = None
+    record_name = ""  # the update service's keyword for the record
+
+    def find_existing(self, row):
+        title = str(row.get("title") or "").strip()
+        return _one_titled(self._meta.model.objects.all(), title) if title else None
+
+    def create(self, instance, *, by, reason, data, links):
+        return type(self).create_service(by=by, reason=reason, **links, **data)
+
+    def update(self, stored, *, by, reason, data, links):
+        changed = {name: links[name] for name in self.changed_links(stored, links)}
+        if not data and not changed:
+            return stored
+        return type(self).update_service(
+            **{self.record_name: stored}, by=by, data={**data, **changed}, reason=reason
+        )
+
+
+class ScenarioResource(LinkedResource):
+    create_service, update_service = staticmethod(scenario_create), staticmethod(scenario_update)
+    record_name = "scenario"
     proposed_by = key_field("proposed_by", actor_widget())
     proposed_on = key_field("proposed_on", DateWidget())
     sources = key_field(
@@ -66,21 +92,10 @@ class ScenarioResource(ServiceResource):
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("proposed_by").prefetch_related("sources", "claims")
 
-    def find_existing(self, row) -> Scenario | None:
-        title = str(row.get("title") or "").strip()
-        return _one_titled(Scenario.objects.all(), title) if title else None
 
-    def create(self, instance, *, by, reason, data, links):
-        return scenario_create(by=by, reason=reason, **links, **data)
-
-    def update(self, stored, *, by, reason, data, links):
-        changed = {name: links[name] for name in self.changed_links(stored, links)}
-        if not data and not changed:
-            return stored
-        return scenario_update(scenario=stored, by=by, data={**data, **changed}, reason=reason)
-
-
-class FollowUpResource(ServiceResource):
+class FollowUpResource(LinkedResource):
+    create_service, update_service = staticmethod(follow_up_create), staticmethod(follow_up_update)
+    record_name = "follow_up"
     due_at = key_field("due_at", DateTimeWidget())
     scenario = key_field(
         "scenario",
@@ -123,16 +138,3 @@ class FollowUpResource(ServiceResource):
         return queryset.select_related("scenario", "source", "depends_on").prefetch_related(
             "claims", "responsible"
         )
-
-    def find_existing(self, row) -> FollowUp | None:
-        title = str(row.get("title") or "").strip()
-        return _one_titled(FollowUp.objects.all(), title) if title else None
-
-    def create(self, instance, *, by, reason, data, links):
-        return follow_up_create(by=by, reason=reason, **links, **data)
-
-    def update(self, stored, *, by, reason, data, links):
-        changed = {name: links[name] for name in self.changed_links(stored, links)}
-        if not data and not changed:
-            return stored
-        return follow_up_update(follow_up=stored, by=by, data={**data, **changed}, reason=reason)
