@@ -118,6 +118,7 @@ class KeyWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, *, find: Callable[[str], QuerySet], render_key: Callable, noun: str):
         super().__init__(model)
         self.find, self.render_key, self.noun = find, render_key, noun
+        self.found: dict[str, Model] = {}
 
     def clean(self, value, row=None, **kwargs):
         key = "" if value is None else str(value).strip()
@@ -125,7 +126,16 @@ class KeyWidget(widgets.ForeignKeyWidget):
             key = str(int(value))  # a spreadsheet's number cell
         if not key:
             return None
-        return one_match(self.find(key), key, self.noun)
+        return self.lookup(key)
+
+    def lookup(self, key: str):
+        """The one record `key` names. A resource (and so its widgets) lives for one import:
+        what a key found is kept for the rows after it, so 200 rows naming five claimants cost
+        five queries, not 200. Misses are not kept: a row may create what a later row names."""
+        found = self.found.get(key)
+        if found is None:
+            found = self.found[key] = one_match(self.find(key), key, self.noun)
+        return found
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else self.render_key(value)
@@ -136,10 +146,11 @@ class KeysWidget(widgets.ManyToManyWidget):
 
     def __init__(self, model, *, find: Callable[[str], QuerySet], render_key: Callable, noun: str):
         super().__init__(model)
-        self.find, self.render_key, self.noun = find, render_key, noun
+        self.render_key = render_key
+        self.one = KeyWidget(model, find=find, render_key=render_key, noun=noun)
 
     def clean(self, value, row=None, **kwargs):
-        return [one_match(self.find(key), key, self.noun) for key in split_values(value)]
+        return [self.one.lookup(key) for key in split_values(value)]
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -214,6 +225,14 @@ class DateTimeWidget(widgets.DateTimeWidget):
         return value.isoformat() if isinstance(value, dt.datetime) else ""
 
 
+class _NoDiff(resources.Diff):
+    def __init__(self, resource, instance, new):
+        self.left, self.right, self.new = [], [], new
+
+    def compare_with(self, resource, instance):
+        pass
+
+
 # --- The base: rows through the services ----------------------------------------------------
 
 
@@ -238,6 +257,11 @@ class ServiceResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.changed_fields: dict[int, list[str]] = {}
+
+    def get_diff_class(self):
+        # The preview shows outcomes and changed fields (row_outcomes), not import-export's
+        # column diff, whose reading of every field twice per row is the import's main cost.
+        return _NoDiff
 
     def import_row(self, row, instance_loader, **kwargs):
         row_result = super().import_row(row, instance_loader, **kwargs)
