@@ -257,3 +257,24 @@ def test_evidence_imports_through_evidence_add_and_matches_claim_source_and_stan
     evidence = Evidence.objects.get()
     assert (evidence.claim, evidence.stance, evidence.credibility) == (claim, "refutes", 2)
     assert [o.status for o in row_outcomes(again)] == ["unchanged"]
+
+
+def test_an_import_looks_each_claimant_topic_and_source_up_once(story):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [
+        (f"Claim {i}.", "Russia", "negotiations", "", "", "", story["source"].url)
+        for i in range(20)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        _import(ClaimResource(), _claims_file(*rows), dry_run=True)
+
+    def where(q) -> str:
+        return q["sql"].partition(" WHERE ")[2]
+
+    # By-key lookups only: the services' own checks of foreign keys (by id) are theirs.
+    assert sum('"claims_actor"."name"' in where(q) for q in queries) == 1
+    assert sum('"claims_topic"."slug"' in where(q) for q in queries) == 1
+    assert sum('"claims_source"."url"' in where(q) for q in queries) == 1
