@@ -22,7 +22,16 @@ class ImportExportAdmin(ImportExportMixin):
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        if isinstance(response, TemplateResponse) and response.context_data.get("result"):
+        if not isinstance(response, TemplateResponse):
+            return response
+        if response.context_data.get("fields_list"):
+            # The columns an import reads: the exported-only ones (state, verdict) are not.
+            response.context_data["fields_list"] = [
+                (resource.get_display_name(), [f.column_name for f in fields if not f.readonly])
+                for resource in (cls() for cls in self.get_import_resource_classes(request))
+                for fields in [resource.get_user_visible_fields()]
+            ]
+        if response.context_data.get("result"):
             outcomes = row_outcomes(response.context_data["result"])
             response.context_data["outcomes"] = outcomes
             response.context_data["refused"] = [o for o in outcomes if o.status == "refused"]

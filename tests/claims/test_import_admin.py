@@ -81,6 +81,15 @@ def test_a_refused_row_is_shown_with_its_field_and_no_confirmation_is_offered(
     assert not Claim.objects.exists()
 
 
+def test_the_import_page_lists_only_the_columns_an_import_reads(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:claims_claim_import"))
+
+    [(_name, columns)] = page.context["fields_list"]
+    assert "claimant" in columns and "sources" in columns
+    assert "state" not in columns and "assessment" not in columns
+
+
 def test_a_reviewer_may_export_but_not_import(client, reviewer):
     client.force_login(reviewer)
     assert client.get(reverse("admin:claims_claim_import")).status_code == 403
