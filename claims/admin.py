@@ -15,9 +15,12 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
+from .admin_bulk_edit import BULK_EDIT_ACTIONS
+from .admin_import_export import ImportExportAdmin
 from .errors import DomainError
 from .history_story import claim_story
 from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
+from .resources import ActorResource, ClaimResource, EvidenceResource, SourceResource
 from .services import (
     StaleVersion,
     claim_create,
@@ -248,7 +251,8 @@ def _edited(instance, changed: list[str]) -> dict:
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
+class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
+    resource_classes = [ClaimResource]
     form = ClaimAdminForm
     action_form = ReasonActionForm
     # Eight columns that fit a 1280 px laptop beside the filters (tests/browser/
@@ -308,8 +312,11 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
     )
     inlines = [EvidenceInline, ClaimRelationInline, IncomingRelationInline]
     actions = [
-        _move_action(name, permission)
-        for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
+        *(
+            _move_action(name, permission)
+            for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
+        ),
+        *BULK_EDIT_ACTIONS,
     ]
     date_hierarchy = "claimed_on"
     list_per_page = 50
@@ -495,7 +502,8 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(ImportExportAdmin, admin.ModelAdmin):
+    resource_classes = [ActorResource]
     list_display = ("name", "kind", "country_code", "parent", "claim_count")
     list_filter = ("kind", "country_code")
     search_fields = ("name",)
@@ -520,7 +528,8 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ServiceErrorsAdmin, HistoryAdmin):
+class SourceAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
+    resource_classes = [SourceResource]
     list_display = ("title", "publisher", "kind", "reliability", "published_at", "url")
     list_filter = ("kind", "reliability", ("publisher", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "url", "publisher__name")
@@ -538,7 +547,8 @@ class SourceAdmin(ServiceErrorsAdmin, HistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ServiceErrorsAdmin, HistoryAdmin):
+class EvidenceAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
+    resource_classes = [EvidenceResource]
     list_display = ("claim", "source", "stance", "credibility", "added_by", "added_at")
     list_filter = ("stance", "credibility", "source__reliability")
     search_fields = ("excerpt", "claim__statement", "source__title")

@@ -48,6 +48,11 @@ class NaturalKeyManager(models.Manager):
 class ActorManager(NaturalKeyManager):
     key_field = "name"
 
+    def by_name(self, name: str):
+        """The actors a person means by `name`: for now its exact name, ignoring case. Every
+        lookup of an actor by what someone typed (imports, bulk edits) goes through here."""
+        return self.filter(name__iexact=(name or "").strip())
+
 
 class Actor(models.Model):
     class Kind(models.TextChoices):

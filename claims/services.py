@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .audit import stamp
 from .bulk_history import write_history
-from .models import Claim, ClaimRelation, Evidence, Source, Versioned
+from .models import Actor, Claim, ClaimRelation, Evidence, Source, Versioned
 from .signals import claim_moved
 from .source_urls import normalize_url, validate_http_url
 from .workflow import (
@@ -452,12 +452,14 @@ def source_get_or_create(
 
 
 @transaction.atomic
-def source_create(*, by: AbstractBaseUser | None, **fields: Any) -> Source:
+def source_create(
+    *, by: AbstractBaseUser | None, reason: str | None = None, **fields: Any
+) -> Source:
     """Store a new source. An address already stored (after normalisation) is refused with a
     ValidationError naming the existing source, so callers can link that one instead."""
     source = Source(**fields)
     source.full_clean()
-    stamp(source, by=by)
+    stamp(source, by=by, reason=reason)
     source.save()
     return source
 
@@ -469,10 +471,36 @@ def source_update(
     by: AbstractBaseUser | None,
     data: dict[str, Any],
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Source:
     """Change a source's fields, validated like a new one. With `expected_version`, refuses a
     lost update (StaleVersion) before anything is written."""
     locked = lock_at_version(Source, source.pk, expected_version)
+    for field, value in data.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    stamp(locked, by=by, reason=reason)
+    locked.save()
+    return locked
+
+
+# --- Actors ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def actor_create(*, by: AbstractBaseUser | None, **fields: Any) -> Actor:
+    """Store a new actor, validated (a name already stored is refused on `name`)."""
+    actor = Actor(**fields)
+    actor.full_clean()
+    stamp(actor, by=by)
+    actor.save()
+    return actor
+
+
+@transaction.atomic
+def actor_update(*, actor: Actor, by: AbstractBaseUser | None, data: dict[str, Any]) -> Actor:
+    """Change an actor's fields, validated like a new one."""
+    locked = Actor.objects.select_for_update().get(pk=actor.pk)
     for field, value in data.items():
         setattr(locked, field, value)
     locked.full_clean()

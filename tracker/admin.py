@@ -12,11 +12,13 @@ from claims.admin import (
     SubsetFilter,
     stored_as,
 )
+from claims.admin_import_export import ImportExportAdmin
 from claims.errors import DomainError
 from claims.models import Claim
 
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
+from .resources import FollowUpResource, ScenarioResource
 from .roles import reviewers
 from .selectors import claim_deadline_annotations, overdue_claims
 from .services import (
@@ -139,7 +141,8 @@ class StanceInline(admin.TabularInline):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(LinkedRecordAdmin):
+class ScenarioAdmin(ImportExportAdmin, LinkedRecordAdmin):
+    resource_classes = [ScenarioResource]
     create_service, update_service = staticmethod(scenario_create), staticmethod(scenario_update)
     record_name, link_names = "scenario", ("claims", "sources")
     list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
@@ -219,7 +222,8 @@ def _follow_up_action(target: str, description: str):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(LinkedRecordAdmin):
+class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
+    resource_classes = [FollowUpResource]
     create_service, update_service = staticmethod(follow_up_create), staticmethod(follow_up_update)
     record_name, link_names = "follow_up", ("claims", "responsible")
     action_form = FollowUpStateForm

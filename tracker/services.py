@@ -82,7 +82,13 @@ def _save_with_links(obj, *, by, links: dict[str, Any], reason: str) -> None:
 
 
 def _update_with_links(
-    obj, *, by, data: dict[str, Any], link_names: tuple[str, ...], expected_version: int | None
+    obj,
+    *,
+    by,
+    data: dict[str, Any],
+    link_names: tuple[str, ...],
+    expected_version: int | None,
+    reason: str = "",
 ):
     """Lock the row (refusing a caller who saw an older version), apply `data` (the many-to-many
     `link_names` in it replace those links) and save with history: one new version. The same
@@ -92,19 +98,22 @@ def _update_with_links(
     links = {name: data.pop(name, None) for name in link_names}
     for field, value in data.items():
         setattr(locked, field, value)
-    _save_with_links(locked, by=by, links=links, reason="edited")
+    _save_with_links(locked, by=by, links=links, reason=reason or "edited")
     return locked
 
 
 @transaction.atomic
 def scenario_create(
-    *, by: AbstractBaseUser | None, claims=None, sources=None, **fields: Any
+    *, by: AbstractBaseUser | None, claims=None, sources=None, reason: str = "", **fields: Any
 ) -> Scenario:
     """Record a scenario (a plan, demand set or option on the table) and link its claims and
     sources."""
     scenario = Scenario(**fields)
     _save_with_links(
-        scenario, by=by, links={"claims": claims, "sources": sources}, reason="created"
+        scenario,
+        by=by,
+        links={"claims": claims, "sources": sources},
+        reason=reason or "created",
     )
     return scenario
 
@@ -116,6 +125,7 @@ def scenario_update(
     by: AbstractBaseUser | None,
     data: dict[str, Any],
     expected_version: int | None = None,
+    reason: str = "",
 ) -> Scenario:
     """Change a scenario's fields; `claims` / `sources` in `data` replace its links. With
     `expected_version`, refuses a lost update (StaleVersion)."""
@@ -125,18 +135,22 @@ def scenario_update(
         data=data,
         link_names=("claims", "sources"),
         expected_version=expected_version,
+        reason=reason,
     )
 
 
 @transaction.atomic
 def follow_up_create(
-    *, by: AbstractBaseUser | None, claims=None, responsible=None, **fields: Any
+    *, by: AbstractBaseUser | None, claims=None, responsible=None, reason: str = "", **fields: Any
 ) -> FollowUp:
     """Record a promised follow-up. Its state starts open and moves only through
     `follow_up_set_state` (or the deadline sweep)."""
     follow_up = FollowUp(**fields)
     _save_with_links(
-        follow_up, by=by, links={"claims": claims, "responsible": responsible}, reason="created"
+        follow_up,
+        by=by,
+        links={"claims": claims, "responsible": responsible},
+        reason=reason or "created",
     )
     return follow_up
 
@@ -148,6 +162,7 @@ def follow_up_update(
     by: AbstractBaseUser | None,
     data: dict[str, Any],
     expected_version: int | None = None,
+    reason: str = "",
 ) -> FollowUp:
     """Change a follow-up's fields (not its state); `claims` / `responsible` replace its links.
     With `expected_version`, refuses a lost update (StaleVersion)."""
@@ -157,6 +172,7 @@ def follow_up_update(
         data=data,
         link_names=("claims", "responsible"),
         expected_version=expected_version,
+        reason=reason,
     )
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "import_export",
     "django_guid",
     "claims",
     "tracker",
@@ -157,6 +158,13 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # History is read-only: no revert button (claims.admin.HistoryAdmin also refuses the revert POST,
 # which this setting alone does not). Restoring an older text is an ordinary edit.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Import and export in the admin (django-import-export, claims/admin_import_export.py): importing
+# needs the model's "add" permission (editors), exporting its "view" permission; a file's rows
+# are written through the services in one transaction, all or nothing (claims/resources.py).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # --- Celery ------------------------------------------------------------------------------
 # Each environment names its broker: Redis in production (required there), the filesystem
