@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import F, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from .services import (
     source_create,
     source_update,
 )
+from .subqueries import count_of
 
 
 def refusal_text(exc: Exception) -> str:
@@ -503,9 +504,8 @@ class ActorAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
 
     def get_queryset(self, request):
-        # Explicit order: a grouped query ignores Meta.ordering, and the claimant autocomplete
-        # pages through this queryset.
-        return super().get_queryset(request).annotate(claim_count=Count("claims")).order_by("name")
+        claims = Claim.objects.filter(claimant=OuterRef("pk"))
+        return super().get_queryset(request).annotate(claim_count=count_of(claims))
 
     @admin.display(description="claims", ordering="claim_count")
     def claim_count(self, obj):

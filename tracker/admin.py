@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -14,6 +14,7 @@ from claims.admin import (
 )
 from claims.errors import DomainError
 from claims.models import Claim
+from claims.subqueries import count_of
 
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
@@ -151,7 +152,8 @@ class ScenarioAdmin(LinkedRecordAdmin):
     date_hierarchy = "proposed_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(term_count=Count("terms", distinct=True))
+        terms = Term.objects.filter(scenario=OuterRef("pk"))
+        return super().get_queryset(request).annotate(term_count=count_of(terms))
 
     @admin.display(description="terms", ordering="term_count")
     def term_count(self, obj):
@@ -254,10 +256,8 @@ class FollowUpAdmin(LinkedRecordAdmin):
             .with_overdue()
             .annotate(
                 latest_delivered=Subquery(latest.values("quantity_delivered")[:1]),
-                open_item_count=Count(
-                    "review_items",
-                    filter=Q(review_items__state__in=ReviewItem.ACTIVE_STATES),
-                    distinct=True,
+                open_item_count=count_of(
+                    ReviewItem.objects.filter(follow_up=OuterRef("pk")).active()
                 ),
             )
         )

@@ -467,6 +467,8 @@ class ReviewItem(Versioned):
         ]
         indexes = [
             models.Index(fields=["state", "created_at"], name="review_item_queue_idx"),
+            # The admin list's order and its date hierarchy.
+            models.Index(fields=["created_at", "id"], name="review_item_created_idx"),
             # Sweep items not mailed yet: few at any time, looked up after every sweep.
             models.Index(
                 fields=["id"],
