@@ -194,8 +194,9 @@ def public_pages(claim_id: int) -> list[tuple[str, str]]:
     from django.urls import NoReverseMatch, reverse
 
     try:
-        return [("public fact-check list", reverse("publishing:list"))] + [
-            ("public fact-check page", f"/fact-checks/{claim_id}-x/")
+        return [
+            ("public fact-check list", reverse("publishing:list")),
+            ("public fact-check page", f"/fact-checks/{claim_id}-x/"),
         ]
     except NoReverseMatch:
         return []
@@ -284,8 +285,9 @@ def main() -> int:
             row = {"kind": kind, "label": label, "url": page, "target_ms": target, **result}
             row["met"] = result["p95_ms"] <= target and result["status"] < 400
             rows.append(row)
+            verdict = "ok  " if row["met"] else "MISS"
             print(
-                f"{'ok  ' if row['met'] else 'MISS'} {result['p50_ms']:8.1f} {result['p95_ms']:8.1f}"
+                f"{verdict} {result['p50_ms']:8.1f} {result['p95_ms']:8.1f}"
                 f" ms  ≤{target:<4} {result['queries']:3d} q  {result['status']}  {label}",
                 flush=True,
             )

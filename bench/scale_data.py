@@ -13,7 +13,15 @@ import time
 ACTORS, TOPICS, SOURCES, SCENARIOS = 2_000, 200, 100_000, 10_000
 HISTORY_PER_CLAIM = 5
 
-ASSESSMENTS = ["confirmed", "likely", "contested", "unlikely", "false", "unverifiable", "unassessed"]
+ASSESSMENTS = [
+    "confirmed",
+    "likely",
+    "contested",
+    "unlikely",
+    "false",
+    "unverifiable",
+    "unassessed",
+]
 PRIORITIES = ["low", "normal", "high", "urgent"]
 STANCES = ["supports", "refutes", "context"]
 

@@ -102,8 +102,8 @@ class ScaledChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
         if self.date_hierarchy:
-            bounded = type(f"Bounded{type(queryset).__name__}", (DatesFromBounds, type(queryset)), {})
-            queryset.__class__ = bounded
+            base = type(queryset)
+            queryset.__class__ = type(f"Bounded{base.__name__}", (DatesFromBounds, base), {})
         return queryset
 
 

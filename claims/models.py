@@ -300,6 +300,12 @@ class Claim(Versioned):
             models.Index(fields=["updated_at", "id"], name="claim_updated_idx"),
             # The admin's date hierarchy reads the first and last date.
             models.Index(fields=["claimed_on"], name="claim_claimed_on_idx"),
+            # The reviewers' chart counts claims per assessment from this index alone.
+            models.Index(
+                fields=["assessment"],
+                condition=~Q(state="archived"),
+                name="claim_live_assessment_idx",
+            ),
             # The deadline sweep's review-due list: only published claims with a review date,
             # so a sweep every minute does not read every published claim.
             models.Index(

@@ -19,7 +19,7 @@ from claims.subqueries import count_of
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
 from .roles import reviewers
-from .selectors import claim_deadline_annotations, overdue_claims
+from .selectors import claim_deadline_annotations, claim_is_overdue
 from .services import (
     detail_delete,
     detail_save,
@@ -62,8 +62,11 @@ class OverdueClaimFilter(SubsetFilter):
     parameter_name = "overdue"
     labels = ("Overdue (review or a linked deadline)", "Not overdue")
 
-    def subset(self):
-        return overdue_claims(at=timezone.now())
+    def subset(self, queryset):
+        return queryset.filter(claim_is_overdue(at=timezone.now()))
+
+    def rest(self, queryset):
+        return queryset.exclude(claim_is_overdue(at=timezone.now()))
 
 
 @admin.register(Claim)
@@ -183,8 +186,11 @@ class OverdueFollowUpFilter(SubsetFilter):
     parameter_name = "overdue"
     labels = ("Overdue", "Not overdue")
 
-    def subset(self):
-        return FollowUp.objects.overdue(at=timezone.now())
+    def subset(self, queryset):
+        return queryset.overdue(at=timezone.now())
+
+    def rest(self, queryset):
+        return queryset.not_overdue(at=timezone.now())
 
 
 class ProgressInline(admin.TabularInline):

@@ -28,4 +28,8 @@ class Migration(migrations.Migration):
             model_name='source',
             index=models.Index(fields=['-published_at', 'title', '-id'], name='source_list_order_idx'),
         ),
+        AddIndexWithoutBlocking(
+            model_name='claim',
+            index=models.Index(condition=models.Q(('state', 'archived'), _negated=True), fields=['assessment'], name='claim_live_assessment_idx'),
+        ),
     ]

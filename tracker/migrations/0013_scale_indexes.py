@@ -18,4 +18,12 @@ class Migration(migrations.Migration):
             model_name='reviewitem',
             index=models.Index(fields=['created_at', 'id'], name='review_item_created_idx'),
         ),
+        AddIndexWithoutBlocking(
+            model_name='followup',
+            index=models.Index(fields=['due_at', 'id'], name='followup_due_order_idx'),
+        ),
+        AddIndexWithoutBlocking(
+            model_name='reviewitem',
+            index=models.Index(condition=models.Q(('state__in', ['open', 'claimed'])), fields=['reason', 'state'], name='review_item_live_reason_idx'),
+        ),
     ]
