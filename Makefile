@@ -108,3 +108,13 @@ bench-queue: install
 bench-api: install
 	BENCH_CLAIMS=$(or $(BENCH_CLAIMS),10000) BENCH_SECONDS=$(or $(BENCH_SECONDS),10) \
 		$(PY) -m bench.api_run
+
+# Every page and endpoint at a newsroom's size (issue 13): builds 1,000,000 claims with their
+# evidence, follow-ups, review items and history in PostgreSQL (its own database,
+# ct_bench_scale), then times each page; SCALE_CLAIMS smaller while developing, and
+# BENCH_ARGS=--reuse times again without rebuilding. Writes var/bench/scale.md.
+BENCH_SCALE_DB ?= postgres://postgres@127.0.0.1:5432/ct_bench_scale
+SCALE_CLAIMS ?= 1000000
+.PHONY: bench-scale
+bench-scale: install
+	BENCH_SCALE_DB=$(BENCH_SCALE_DB) $(PY) -m bench.scale --claims $(SCALE_CLAIMS) $(BENCH_ARGS)

@@ -4,7 +4,7 @@ If-Match on its writes (`ConditionalObjectMixin`), and the cheap polling of list
 is the services', under the row lock (`claims.services.lock_at_version`)."""
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import prefetch_related_objects
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -151,29 +151,30 @@ def viewer_key(user) -> str:
 
 
 class ConditionalListMixin:
-    """List pages answer a weak ETag computed in one aggregate query over the filtered set (its
-    size, id sum and maximum, version sum: any row added, removed or changed moves one of
-    them), the query string (cursor, page size, filters, ordering) and who is asking; a matching
-    If-None-Match gets 304 before anything is paged or serialised. `list_aggregates` may add what
-    else a row's JSON shows outside its version."""
+    """List pages answer a weak ETag made from the page itself: each row's id and version (and
+    what else its JSON shows outside its version: `row_tag`), whether a next or previous page
+    exists, the query string (cursor, page size, filters, ordering) and who is asking. Any row of
+    the page added, removed or changed moves it; so does a row arriving next to it. Paging is one
+    indexed query of page_size + 1 rows however large the table (an aggregate over the filtered
+    set read every row: 0.8 s at a million claims); a matching If-None-Match gets 304 before the
+    page's related rows are fetched or anything is serialised."""
 
     etag_kind = ""
 
-    def list_aggregates(self, queryset: QuerySet) -> dict:
-        """What the tag is made of, computed together in one query over the filtered set. An
-        addition that is not per row belongs in an uncorrelated subquery under an aggregate
-        (computed once), never in a sum of per-row subqueries."""
-        return {"n": Count("pk"), "ids": Sum("pk"), "top": Max("pk"), "versions": Sum("version")}
+    def row_tag(self, row) -> tuple:
+        return (row.pk, row.version)
 
-    def list_tag(self, request, queryset: QuerySet) -> str:
-        summary = queryset.aggregate(**self.list_aggregates(queryset))
+    def list_tag(self, request, page) -> str:
+        rows = [self.row_tag(row) for row in page]
+        paginator = self.paginator
+        links = (getattr(paginator, "has_next", None), getattr(paginator, "has_previous", None))
         query = sorted(request.query_params.lists())
-        parts = [value for _, value in sorted(summary.items())]
-        return etags.list_etag(self.etag_kind, *parts, query, viewer_key(request.user))
+        return etags.list_etag(self.etag_kind, rows, links, query, viewer_key(request.user))
 
-    def conditional_list(self, request, queryset: QuerySet, render) -> Response:
-        """`render()` builds the full page; it runs only when the client's copy is stale."""
-        tag = self.list_tag(request, queryset)
+    def conditional_list(self, request, page, render) -> Response:
+        """`render()` builds the full page from `page`; it runs only when the client's copy is
+        stale."""
+        tag = self.list_tag(request, page)
         header = request.headers.get("If-None-Match")
         if header and etags.etag_matches(header, tag):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
@@ -187,9 +188,12 @@ class ConditionalListMixin:
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
+        # The page's related rows are fetched only for a page that is sent.
+        related = queryset._prefetch_related_lookups
+        page = self.paginate_queryset(queryset.prefetch_related(None))
 
         def render():
-            page = self.paginate_queryset(queryset)
+            prefetch_related_objects(page, *related)
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-        return self.conditional_list(request, queryset, render)
+        return self.conditional_list(request, page, render)

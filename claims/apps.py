@@ -8,7 +8,7 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         from django.contrib import admin as django_admin
 
-        from .admin_changelist import bound_date_hierarchies
+        from .admin_changelist import fit_changelists
 
         # Every admin module is loaded by now (django.contrib.admin comes first in INSTALLED_APPS).
-        bound_date_hierarchies(django_admin.site)
+        fit_changelists(django_admin.site)

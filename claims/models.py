@@ -174,6 +174,10 @@ class Source(Versioned):
 
     class Meta:
         ordering = ["-published_at", "title"]
+        # The admin list's order (it adds -id to make it total) and its date hierarchy.
+        indexes = [
+            models.Index(fields=["-published_at", "title", "-id"], name="source_list_order_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -218,10 +222,8 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(state=State.PUBLISHED, review_by__lt=on)
 
     def with_list_columns(self):
-        """What a claim list shows: its claimant, topic and assignee, and its evidence count."""
-        return self.select_related("claimant", "topic", "assignee").annotate(
-            evidence_count=models.Count("evidence", distinct=True)
-        )
+        """What a claim list shows: its claimant, topic and assignee."""
+        return self.select_related("claimant", "topic", "assignee")
 
     def touch(self) -> int:
         """Mark the claims changed (new version) without a history row: for changes that are
@@ -301,6 +303,14 @@ class Claim(Versioned):
         permissions = [("review_claim", "Can take, release, publish and return claims")]
         indexes = [
             models.Index(fields=["updated_at", "id"], name="claim_updated_idx"),
+            # The admin's date hierarchy reads the first and last date.
+            models.Index(fields=["claimed_on"], name="claim_claimed_on_idx"),
+            # The reviewers' chart counts claims per assessment from this index alone.
+            models.Index(
+                fields=["assessment"],
+                condition=~Q(state="archived"),
+                name="claim_live_assessment_idx",
+            ),
             # The deadline sweep's review-due list: only published claims with a review date,
             # so a sweep every minute does not read every published claim.
             models.Index(
@@ -369,6 +379,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name_plural = "evidence"
         ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["added_at", "id"], name="evidence_list_order_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "source", "stance"], name="evidence_once_per_source_and_stance"

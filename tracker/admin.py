@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -15,12 +15,13 @@ from claims.admin import (
 from claims.admin_import_export import ImportExportAdmin
 from claims.errors import DomainError
 from claims.models import Claim
+from claims.subqueries import count_of
 
 from . import queue
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
 from .resources import FollowUpResource, ScenarioResource
 from .roles import reviewers
-from .selectors import claim_deadline_annotations, overdue_claims
+from .selectors import claim_deadline_annotations, claim_is_overdue
 from .services import (
     detail_delete,
     detail_save,
@@ -63,8 +64,11 @@ class OverdueClaimFilter(SubsetFilter):
     parameter_name = "overdue"
     labels = ("Overdue (review or a linked deadline)", "Not overdue")
 
-    def subset(self):
-        return overdue_claims(at=timezone.now())
+    def subset(self, queryset):
+        return queryset.filter(claim_is_overdue(at=timezone.now()))
+
+    def rest(self, queryset):
+        return queryset.exclude(claim_is_overdue(at=timezone.now()))
 
 
 @admin.register(Claim)
@@ -154,7 +158,8 @@ class ScenarioAdmin(ImportExportAdmin, LinkedRecordAdmin):
     date_hierarchy = "proposed_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(term_count=Count("terms", distinct=True))
+        terms = Term.objects.filter(scenario=OuterRef("pk"))
+        return super().get_queryset(request).annotate(term_count=count_of(terms))
 
     @admin.display(description="terms", ordering="term_count")
     def term_count(self, obj):
@@ -184,8 +189,11 @@ class OverdueFollowUpFilter(SubsetFilter):
     parameter_name = "overdue"
     labels = ("Overdue", "Not overdue")
 
-    def subset(self):
-        return FollowUp.objects.overdue(at=timezone.now())
+    def subset(self, queryset):
+        return queryset.overdue(at=timezone.now())
+
+    def rest(self, queryset):
+        return queryset.not_overdue(at=timezone.now())
 
 
 class ProgressInline(admin.TabularInline):
@@ -258,10 +266,8 @@ class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
             .with_overdue()
             .annotate(
                 latest_delivered=Subquery(latest.values("quantity_delivered")[:1]),
-                open_item_count=Count(
-                    "review_items",
-                    filter=Q(review_items__state__in=ReviewItem.ACTIVE_STATES),
-                    distinct=True,
+                open_item_count=count_of(
+                    ReviewItem.objects.filter(follow_up=OuterRef("pk")).active()
                 ),
             )
         )

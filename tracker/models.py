@@ -129,6 +129,9 @@ class FollowUpQuerySet(models.QuerySet):
         by the admin, the API, the reviewers' page and (through overdue_claims) the claims."""
         return self.filter(_late(at or timezone.now()))
 
+    def not_overdue(self, *, at=None):
+        return self.exclude(_late(at or timezone.now()))
+
     def with_overdue(self, *, at=None):
         """Each row with `overdue_now`, the same rule as `overdue()`, for lists that show it."""
         late = models.ExpressionWrapper(
@@ -199,7 +202,9 @@ class FollowUp(Versioned):
             # flag rather than every deadline that ever passed.
             models.Index(
                 fields=["due_at", "id"], condition=Q(state="open"), name="followup_open_due_idx"
-            )
+            ),
+            # Lists in deadline order (the admin, the API, the reviewers' timeline).
+            models.Index(fields=["due_at", "id"], name="followup_due_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -467,6 +472,14 @@ class ReviewItem(Versioned):
         ]
         indexes = [
             models.Index(fields=["state", "created_at"], name="review_item_queue_idx"),
+            # The admin list's order and its date hierarchy.
+            models.Index(fields=["created_at", "id"], name="review_item_created_idx"),
+            # The reviewers' page counts live items per reason from this index alone.
+            models.Index(
+                fields=["reason", "state"],
+                condition=Q(state__in=["open", "claimed"]),
+                name="review_item_live_reason_idx",
+            ),
             # Sweep items not mailed yet: few at any time, looked up after every sweep.
             models.Index(
                 fields=["id"],

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
@@ -24,8 +24,8 @@ def queue_counts() -> list[dict]:
         for row in ReviewItem.objects.active()
         .values("reason")
         .annotate(
-            open=Count("pk", filter=Q(state=Item.OPEN)),
-            claimed=Count("pk", filter=Q(state=Item.CLAIMED)),
+            open=Count("state", filter=Q(state=Item.OPEN)),
+            claimed=Count("state", filter=Q(state=Item.CLAIMED)),
         )
     }
     return [
@@ -77,11 +77,16 @@ def overdue_claims(*, at: dt.datetime) -> QuerySet[Claim]:
     """Claims that are late, not archived: published past their review-by date (the claims'
     own rule, Claim.objects.review_due), or linked to a follow-up that is overdue by
     FollowUpQuerySet.overdue. Here, in the layer that knows both."""
-    review_due = Claim.objects.review_due(on=timezone.localdate(at)).values("pk")
-    late_links = FollowUp.objects.overdue(at=at).values("claims")
-    return Claim.objects.exclude(state=State.ARCHIVED).filter(
-        Q(pk__in=review_due) | Q(pk__in=late_links)
-    )
+    return Claim.objects.filter(claim_is_overdue(at=at))
+
+
+def claim_is_overdue(*, at: dt.datetime) -> Q:
+    """overdue_claims' rule as a condition on a claims query (a filter, or excluded), so a list
+    of a million claims walks its own index and tests each row with two indexed lookups instead
+    of building the whole late set first (`pk IN (...)`)."""
+    review_due = Claim.objects.review_due(on=timezone.localdate(at)).filter(pk=OuterRef("pk"))
+    late_link = FollowUp.objects.overdue(at=at).filter(claims=OuterRef("pk"))
+    return ~Q(state=State.ARCHIVED) & (Q(Exists(review_due)) | Q(Exists(late_link)))
 
 
 def claim_deadline_annotations() -> dict:
@@ -217,7 +222,7 @@ def claims_by_assessment(*, topic: str | None = None) -> list[dict]:
     qs = Claim.objects.exclude(state=State.ARCHIVED)
     if topic:
         qs = qs.filter(topic__slug=topic)
-    counts = dict(qs.values_list("assessment").annotate(n=Count("pk")).order_by())
+    counts = dict(qs.values_list("assessment").annotate(n=Count("*")).order_by())
     return [
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Claim.Assessment.choices
@@ -225,7 +230,9 @@ def claims_by_assessment(*, topic: str | None = None) -> list[dict]:
 
 
 def topics_with_claims() -> list[Topic]:
-    return list(Topic.objects.filter(claims__isnull=False).distinct().order_by("name"))
+    # One indexed probe per topic, where a join with DISTINCT read every claim.
+    has_claims = Exists(Claim.objects.filter(topic=OuterRef("pk")))
+    return list(Topic.objects.filter(has_claims).order_by("name"))
 
 
 def recent_lost_leases(user: AbstractBaseUser, *, hours: int = 12) -> list:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from claims.models import Claim, Source
 from claims.workflow import State
-from tracker.selectors import overdue_claims  # the API stands above both apps
+from tracker.selectors import claim_is_overdue  # the API stands above both apps
 
 # websearch_to_tsquery keeps one parser stack slot per pending operator (32 in all): a run of
 # minus signs with no word to negate ("q=" and 33 dashes) overflows it ("tsquery stack too
@@ -82,8 +82,8 @@ class ClaimFilter(django_filters.FilterSet):
         fields = []
 
     def filter_overdue(self, queryset, name, value):
-        late = overdue_claims(at=timezone.now()).values("pk")
-        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+        late = claim_is_overdue(at=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

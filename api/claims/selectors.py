@@ -6,8 +6,6 @@ import datetime as dt
 from django.db import connection
 from django.db.models import (
     Count,
-    F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -41,20 +39,6 @@ def open_review_items_count() -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
-def open_review_items_total(claims: QuerySet) -> Subquery:
-    """The number of open review items on all of `claims`, as one uncorrelated scalar subquery:
-    PostgreSQL computes it once, where a sum of `open_review_items_count()` would run once per
-    claim (list ETags read it; api/conditional.py)."""
-    total = (
-        review_item_model.objects.filter(
-            claim__in=claims.values("pk"), state__in=review_item_model.ACTIVE_STATES
-        )
-        .order_by()
-        .values(n=Func(F("pk"), function="COUNT"))
-    )
-    return Subquery(total, output_field=IntegerField())
 
 
 API_COLUMNS = (

@@ -3,7 +3,7 @@ service calls; domain errors become status codes in api.exceptions."""
 
 import datetime as dt
 
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -127,19 +127,17 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
         return selectors.claims_visible_to(user)
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
 
         def render():
-            page = self.paginate_queryset(queryset)
-            page = selectors.attach_api_related(page, user=request.user)
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            rows = selectors.attach_api_related(page, user=request.user)
+            return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
-        return self.conditional_list(request, queryset, render)
+        return self.conditional_list(request, page, render)
 
-    def list_aggregates(self, queryset):
+    def row_tag(self, row):
         # A claim's JSON also shows its open review items, which do not change its version.
-        open_items = Max(selectors.open_review_items_total(queryset))
-        return {**super().list_aggregates(queryset), "open_items": open_items}
+        return (row.pk, row.version, row.open_review_items)
 
     # --- responses -------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -87,8 +87,8 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
     def _fresh(self, obj):
         return self.get_queryset().get(pk=obj.pk)
 
-    def list_aggregates(self, queryset):
-        return {**super().list_aggregates(queryset), "updated": Max("updated_at")}
+    def row_tag(self, row):
+        return (row.pk, row.version, row.updated_at)
 
 
 @extend_schema_view(
@@ -142,11 +142,9 @@ class FollowUpViewSet(
         # `overdue` turns true when the deadline passes, with no write to the row.
         return etags.object_etag(self.etag_kind, obj.pk, obj.version, o=obj.is_overdue)
 
-    def list_aggregates(self, queryset):
-        return {
-            **super().list_aggregates(queryset),
-            "overdue": Count("pk", filter=Q(overdue_now=True)),
-        }
+    def row_tag(self, row):
+        # Passing its deadline makes a follow-up read "overdue" before any write marks it.
+        return (row.pk, row.version, row.overdue_now)
 
     @write_schema(
         FollowUpSerializer,
@@ -171,9 +169,10 @@ class FollowUpViewSet(
         return self.object_response(self._fresh(follow_up))
 
 
-def _lapsed_leases():
+def _item_tag(item) -> tuple:
     # A held item whose lease ran out reads differently before any write marks it.
-    return Count("pk", filter=Q(lease_expires_at__lt=timezone.now()))
+    lapsed = item.lease_expires_at is not None and item.lease_expires_at < timezone.now()
+    return (item.pk, item.version, lapsed)
 
 
 @extend_schema_view(
@@ -194,8 +193,8 @@ class ReviewItemViewSet(
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
 
-    def list_aggregates(self, queryset):
-        return {**super().list_aggregates(queryset), "lapsed": _lapsed_leases()}
+    def row_tag(self, row):
+        return _item_tag(row)
 
 
 def _visible_items(items, user):
@@ -280,8 +279,8 @@ class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
 
-    def list_aggregates(self, queryset):
-        return {**super().list_aggregates(queryset), "lapsed": _lapsed_leases()}
+    def row_tag(self, row):
+        return _item_tag(row)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -301,14 +300,13 @@ class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
         )
         # Cursor pages need one unique order, so the list pages by id (or created_at); the
         # urgency order is Take next's, which picks rather than lists.
-        queryset = self.filter_queryset(_visible_items(items, request.user))
+        page = self.paginate_queryset(self.filter_queryset(_visible_items(items, request.user)))
 
         def render():
-            page = self.paginate_queryset(queryset)
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
         # `lease_seconds_left` in a page answered 304 is as of when the client's copy was made.
-        return self.conditional_list(request, queryset, render)
+        return self.conditional_list(request, page, render)
 
     @_move(
         "Take the most urgent item you may work, on a fresh lease",
