@@ -1,6 +1,7 @@
 """Subscriptions and their delivery log in the admin; every write goes through the services."""
 
 from django.contrib import admin, messages
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.admin import ServiceErrorsAdmin
@@ -21,6 +22,7 @@ class SubscriptionAdmin(ServiceErrorsAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["owner"]
     readonly_fields = ["secret", "created_at", "failing_since"]
     fields = [*EDITABLE, "secret", "created_at", "failing_since"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -160,7 +160,7 @@ class Delivery(models.Model):
     # A worker sending it holds it until then (no transaction stays open during the POST).
     leased_until = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True, default="", db_default="")
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
