@@ -27,7 +27,10 @@ class ChangeQuerySet(models.QuerySet):
         if position is None:
             return self
         txid, pk = position
-        return self.filter(models.Q(txid__gt=txid) | models.Q(txid=txid, pk__gt=pk))
+        # The plain `txid >= …` lets the planner walk the (txid, id) index from the cursor.
+        return self.filter(txid__gte=txid).filter(
+            models.Q(txid__gt=txid) | models.Q(txid=txid, pk__gt=pk)
+        )
 
     def up_to(self, position: tuple[int, int]) -> "ChangeQuerySet":
         txid, pk = position

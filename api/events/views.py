@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.schema import ApiAutoSchema
 from events import feed
 from events.models import Subscription
 from events.subscriptions import subscription_create, subscription_delete, subscription_update
@@ -18,7 +19,15 @@ from .serializers import (
 )
 
 
+class _PageSchema(ApiAutoSchema):
+    """The feed answers one page object (results, next_cursor, has_more), not a bare list."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class ChangeFeedViewSet(viewsets.GenericViewSet):
+    schema = _PageSchema()
     permission_classes = [IsAuthenticated]
     serializer_class = ChangeSerializer
     pagination_class = None

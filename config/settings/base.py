@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
         # Pinned because the review queue's resolve body uses them under other field names.
         "StanceEnum": "claims.models.Evidence.Stance",
         "CredibilityEnum": "claims.models.Evidence.Credibility",
+        "ChangeKindEnum": "events.models.Kind",
+        "SubscriptionStateEnum": "events.models.Subscription.State",
     },
 }
 
