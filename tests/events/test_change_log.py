@@ -10,7 +10,7 @@ from django.utils import timezone
 from claims.models import Claim
 from claims.workflow import State
 from events.models import Change, Kind
-from tests.factories import ClaimFactory, EvidenceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 from tests.tracker.factories import FollowUpFactory, ReviewItemFactory, StanceFactory
 from tracker import queue
 from tracker.models import FollowUp, ReviewItem
@@ -79,3 +79,17 @@ def test_the_sweep_and_lease_expiry_are_logged(reviewer):
     expired = Change.objects.filter(pk__gt=mark, kind=Kind.REVIEW_ITEM, object_id=item.pk)
     assert expired.exists()
     assert Change.objects.count() > before
+
+
+def test_the_triggers_come_back_after_a_migration_dropped_them():
+    from django.db import connection
+
+    from events import triggers
+
+    # What a migration that rebuilds a table on SQLite does to the table's triggers.
+    triggers.uninstall(connection)
+    SourceFactory()
+    assert not Change.objects.filter(kind=Kind.SOURCE).exists()
+    triggers.install_after_migrate(sender=None, using="default")
+    source = SourceFactory()
+    assert Change.objects.filter(kind=Kind.SOURCE, object_id=source.pk).exists()
