@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
@@ -195,7 +194,6 @@ def due_ids(*, limit: int = 1000) -> list[int]:
     now = timezone.now()
     return list(
         Delivery.objects.due(at=now)
-        .filter(~Q(state=Delivery.State.DELIVERED))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
