@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from api.claims.views import ActorViewSet, ClaimViewSet, SourceViewSet, TopicViewSet
+from api.events.views import ChangeFeedViewSet, WebhookViewSet
 from api.tracker.views import (
     FollowUpViewSet,
     ReviewItemViewSet,
@@ -19,6 +20,8 @@ router.register("scenarios", ScenarioViewSet, basename="scenario")
 router.register("follow-ups", FollowUpViewSet, basename="followup")
 router.register("review-items", ReviewItemViewSet, basename="reviewitem")
 router.register("review-queue", ReviewQueueViewSet, basename="reviewqueue")
+router.register("changes", ChangeFeedViewSet, basename="change")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 app_name = "api"
 urlpatterns = router.urls

@@ -15,6 +15,7 @@ from django.urls import reverse
 from api.tokens import api_token_issue
 from claims.models import Claim
 from claims.workflow import State
+from events.subscriptions import subscription_create
 from tests.factories import (
     ClaimFactory,
     ClaimRelationFactory,
@@ -38,6 +39,8 @@ def _url(model, view, *args):
 
 @pytest.fixture
 def one_of_everything():
+    # A webhook subscription first, so the changes below fill its delivery log (issue 12).
+    subscription_create(owner=UserFactory(username="subscriber"), target_url="http://127.0.0.1:9/")
     claim = PublishableClaimFactory()
     ClaimRelationFactory(from_claim=claim)
     TermFactory()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_guid",
     "claims",
     "tracker",
+    "events",
     "api",
 ]
 
@@ -193,6 +194,23 @@ HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 REVIEW_LEASE_MINUTES = env.int("REVIEW_LEASE_MINUTES", default=30)
 REVIEW_LEASE_EXPIRY_SECONDS = env.int("REVIEW_LEASE_EXPIRY_SECONDS", default=60)
 
+# Change feed and webhooks (events/): how long the feed keeps changes (an older cursor answers
+# 410), how long /changes/?wait= may hold a request and how often it looks meanwhile.
+CHANGE_RETENTION_DAYS = env.int("CHANGE_RETENTION_DAYS", default=30)
+CHANGES_WAIT_MAX_SECONDS = env.int("CHANGES_WAIT_MAX_SECONDS", default=30)
+CHANGES_POLL_INTERVAL_SECONDS = env.float("CHANGES_POLL_INTERVAL_SECONDS", default=0.5)
+# Webhooks: retries back off exponentially from WEBHOOK_RETRY_BASE_SECONDS and give up after
+# WEBHOOK_GIVE_UP_AFTER_SECONDS (then the subscription is failing and its owner is mailed).
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_GIVE_UP_AFTER_SECONDS = env.int("WEBHOOK_GIVE_UP_AFTER_SECONDS", default=24 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_DISPATCH_INTERVAL_SECONDS = env.int("WEBHOOK_DISPATCH_INTERVAL_SECONDS", default=30)
+# Targets in private, loopback or link-local ranges (SSRF): allowed here, refused in production
+# unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=True)
+# Prefixed to the links in webhook payloads (e.g. https://claims.example.org); empty: paths.
+WEBHOOK_LINK_BASE_URL = env.str("WEBHOOK_LINK_BASE_URL", default="")
+
 # Defined in code so every deployment runs the same schedule; exactly one beat per deployment.
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
@@ -205,6 +223,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracker.expire_review_leases",
         "schedule": float(REVIEW_LEASE_EXPIRY_SECONDS),
         "options": {"expires": float(REVIEW_LEASE_EXPIRY_SECONDS)},
+    },
+    # Sends what the webhook outbox still holds (a broker outage delays, loses nothing).
+    "dispatch-webhooks": {
+        "task": "events.dispatch_webhooks",
+        "schedule": float(WEBHOOK_DISPATCH_INTERVAL_SECONDS),
+        "options": {"expires": float(WEBHOOK_DISPATCH_INTERVAL_SECONDS)},
+    },
+    "purge-changes": {
+        "task": "events.purge_changes",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
@@ -283,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         # Pinned because the review queue's resolve body uses them under other field names.
         "StanceEnum": "claims.models.Evidence.Stance",
         "CredibilityEnum": "claims.models.Evidence.Credibility",
+        "ChangeKindEnum": "events.models.Kind",
+        "SubscriptionStateEnum": "events.models.Subscription.State",
     },
 }
 

@@ -17,3 +17,7 @@ if "DATABASE_URL" not in os.environ:
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# A long poll of the change feed holds its request at most this long in tests (schemathesis
+# tries `wait=30`).
+CHANGES_WAIT_MAX_SECONDS = 1
