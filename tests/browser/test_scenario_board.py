@@ -3,6 +3,8 @@ Content-Security-Policy: the memorandum's board (a cell's timeline opens on clic
 comparison of Russia's two ceasefire options with Ukraine's roadmap. Screenshots go to
 test-artifacts/csp-board-*.png."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -11,6 +13,7 @@ from tests.browser.conftest import PASSWORD
 from tests.browser.test_content_security_policy import Watched
 from tests.factories import UserFactory
 from tracker.models import Scenario
+from tracker.services import progress_record
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,3 +74,12 @@ def test_the_memorandum_board_and_the_comparison(live_server, browser, seeded_re
     expect(columns.nth(2)).to_contain_text("Reparations")
     expect(columns.nth(1)).to_contain_text("Ukraine: rejects")
     watched.settle("board-compare")
+
+    # The agreed exchange: a delivery bar beside the same figures in words.
+    exchange = Scenario.objects.get(status=Scenario.Status.AGREED)
+    bodies = exchange.follow_ups.get(quantity_unit="bodies")
+    progress_record(follow_up=bodies, by=None, as_of=dt.date(2025, 6, 16), quantity_delivered=6060)
+    watched.visit(f"{live_server.url}/review/scenarios/{exchange.pk}/")
+    expect(page.locator(".deliveries")).to_contain_text("6,060 of 12,000 bodies delivered (50.5%)")
+    expect(page.locator(".deliveries svg rect.done")).to_have_attribute("width", "50")
+    watched.settle("board-exchange")
