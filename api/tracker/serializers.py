@@ -312,6 +312,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
             "lease_seconds_left",
             "claim",
             "follow_up",
+            "scenario",
             "resolved_at",
             "resolution_note",
             "created_at",
