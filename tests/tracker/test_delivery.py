@@ -102,3 +102,20 @@ def test_editing_a_report_is_checked_against_the_others(editor):
     first.quantity_delivered = 9
     with pytest.raises(ValidationError):
         first.full_clean()
+
+
+def test_the_admin_inline_refuses_a_report_above_the_target_without_a_note(client, editor):
+    from django.urls import reverse
+
+    from tests.admin_forms import change_form_data
+
+    follow_up = ProgressFactory(as_of=dt.date(2025, 6, 1), quantity_delivered=5).follow_up
+    client.force_login(editor)
+    url = reverse("admin:tracker_followup_change", args=[follow_up.pk])
+    page = client.get(url)
+    assert "5 of 100" in page.content.decode()  # the delivered figure, in words
+    data = change_form_data(page, **{"progress-0-quantity_delivered": "120"})
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the message
+    assert "say why in the note" in response.content.decode()
+    assert Progress.objects.get().quantity_delivered == 5
