@@ -14,6 +14,7 @@ from tests.factories import (
     FollowUpFactory,
     ProgressFactory,
     ScenarioFactory,
+    SourceFactory,
     StanceFactory,
     TermFactory,
 )
@@ -98,10 +99,10 @@ def test_the_board_takes_constant_queries(client, reviewer, seeded):
 
     def grow():
         term = TermFactory(scenario=scenario, position=scenario.terms.count() + 1)
-        StanceFactory(scenario=scenario, term=term)
-        StanceFactory(scenario=scenario)
+        StanceFactory(scenario=scenario, term=term, source=SourceFactory())
+        StanceFactory(scenario=scenario, source=SourceFactory())
         scenario.claims.add(ClaimFactory())
-        ProgressFactory(follow_up=FollowUpFactory(scenario=scenario))
+        ProgressFactory(follow_up=FollowUpFactory(scenario=scenario), source=SourceFactory())
 
     def count():
         client.get(reverse("review:scenario", args=[scenario.pk]))
