@@ -173,7 +173,7 @@ def test_seed_holds_both_ceasefire_options_and_ukraine_rejects_them(seeded):
     )
     assert options.count() == 2
     for option in options:
-        current = Stance.objects.current().get(scenario=option, actor__name="Ukraine")
+        current = Stance.objects.current().get(scenario=option, actor__name="Ukraine", term=None)
         assert current.position == Stance.Position.REJECTS
     package = options.get(terms__text__icontains="martial law")
     assert list(package.terms.values_list("position", flat=True)) == [1, 2, 3, 4]
@@ -184,7 +184,8 @@ def test_seed_keeps_ukraines_earlier_stance_on_the_memorandum(seeded):
     memo = Scenario.objects.get(kind=Scenario.Kind.DEMAND_SET, proposed_by__name="Russia")
     ukraine = memo.stances.filter(actor__name="Ukraine")
     assert set(ukraine.values_list("position", flat=True)) == {"reviewing", "rejects"}
-    assert Stance.objects.current().get(scenario=memo, actor__name="Ukraine").position == "rejects"
+    whole = Stance.objects.current().whole_scenario()
+    assert whole.get(scenario=memo, actor__name="Ukraine").position == "rejects"
 
 
 def test_seed_holds_the_other_scenarios_of_the_report(seeded):
@@ -197,6 +198,50 @@ def test_seed_holds_the_other_scenarios_of_the_report(seeded):
     summit = Scenario.objects.get(kind=Scenario.Kind.SUMMIT_PROPOSAL)
     assert summit.proposed_by.name == "Tayyip Erdogan"
     assert Stance.objects.current().get(scenario=summit, actor__name="Turkey").position == "accepts"
+
+
+def test_seed_holds_the_statuses_the_report_supports(seeded):
+    memo = Scenario.objects.get(kind=Scenario.Kind.DEMAND_SET, proposed_by__name="Russia")
+    options = Scenario.objects.filter(kind=Scenario.Kind.CEASEFIRE_OPTION)
+    for scenario in [memo, *options]:
+        assert scenario.proposed_by.name == "Russia"
+        assert scenario.status == Scenario.Status.REJECTED
+        assert scenario.status_changed_on == dt.date(2025, 6, 2)
+    exchange = Scenario.objects.get(terms__text__icontains="prisoners of war")
+    assert exchange.status == Scenario.Status.AGREED
+    assert set(Scenario.objects.alive()) == set(
+        Scenario.objects.exclude(pk__in=[memo.pk, *options.values_list("pk", flat=True)])
+    )
+
+
+def test_seed_holds_term_level_stances_with_sources(seeded):
+    memo = Scenario.objects.get(kind=Scenario.Kind.DEMAND_SET, proposed_by__name="Russia")
+    ukraine = Stance.objects.current().filter(scenario=memo, actor__name="Ukraine")
+    by_term = dict(ukraine.exclude(term=None).values_list("term__position", "position"))
+    assert by_term == dict.fromkeys(range(1, 7), "rejects")
+    exchange = Scenario.objects.get(terms__text__icontains="prisoners of war")
+    for term in exchange.terms.all():
+        positions = Stance.objects.current().filter(term=term)
+        assert set(positions.values_list("actor__name", "position")) == {
+            ("Russia", "accepts"),
+            ("Ukraine", "accepts"),
+        }
+    package = Scenario.objects.get(terms__text__icontains="martial law")
+    assert (
+        Stance.objects.current()
+        .filter(scenario=package, actor__name="Ukraine", term__isnull=False, position="rejects")
+        .count()
+        == 4
+    )
+    assert not Stance.objects.filter(source=None).exists()
+    for stance in Stance.objects.exclude(term=None):
+        assert stance.term.scenario_id == stance.scenario_id
+
+
+def test_seed_measures_the_ten_children_against_the_claimed_400(seeded):
+    ten = FollowUp.objects.get(quantity_unit="children")
+    assert ten.target_quantity == Decimal(10)
+    assert ten.measured_against.quantity == Decimal(400)
 
 
 def test_seed_follow_ups_are_open_and_linked(seeded):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -18,6 +19,7 @@ from claims.models import Claim
 from claims.subqueries import count_of
 
 from . import queue
+from .boards import delivery_text
 from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
 from .resources import FollowUpResource, ScenarioResource
 from .roles import reviewers
@@ -29,8 +31,10 @@ from .services import (
     follow_up_set_state,
     follow_up_update,
     scenario_create,
+    scenario_set_status,
     scenario_update,
 )
+from .workflows import SCENARIO_WORKFLOW
 
 
 class ReviewItemInline(admin.TabularInline):
@@ -139,9 +143,70 @@ class TermInline(admin.TabularInline):
 class StanceInline(admin.TabularInline):
     model = Stance
     extra = 0
-    fields = ("actor", "position", "as_of", "source", "note")
+    fields = ("actor", "term", "position", "as_of", "source", "note")
     autocomplete_fields = ("actor", "source")
-    ordering = ("actor__name", "-as_of")
+    ordering = ("actor__name", "term__position", "-as_of")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "term":
+            # Only the terms of the scenario on this page (none yet on a new one).
+            scenario_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Term.objects.filter(scenario_id=scenario_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AliveScenarioFilter(SubsetFilter):
+    title = "alive"
+    parameter_name = "alive"
+    labels = ("Alive (proposed, under negotiation, agreed)", "No longer alive")
+
+    def subset(self):
+        return Scenario.objects.alive()
+
+
+class ScenarioMoveForm(ReasonActionForm):
+    successor = forms.ModelChoiceField(
+        queryset=Scenario.objects.order_by("title"),
+        required=False,
+        label="Superseded by",
+    )
+    on = forms.DateField(required=False, label="On", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _scenario_action(name: str):
+    """An admin action that makes the move `name` of the scenarios' table on each selected
+    scenario through scenario_set_status, and reports per scenario what was refused and why."""
+    verb = next(t.verb for t in SCENARIO_WORKFLOW.transitions if t.name == name)
+
+    def action(modeladmin, request, queryset):
+        form = ScenarioMoveForm(request.POST)
+        form.is_valid()  # the fields are optional; what fails to parse is left out
+        data = form.cleaned_data
+        moved = 0
+        for scenario in queryset.order_by("pk"):
+            try:
+                move = SCENARIO_WORKFLOW.named(scenario.status, name)
+                scenario_set_status(
+                    scenario=scenario,
+                    to=move.target,
+                    by=request.user,
+                    reason=data.get("reason", ""),
+                    superseded_by=data.get("successor"),
+                    on=data.get("on"),
+                )
+                moved += 1
+            except DomainError as exc:
+                modeladmin.message_user(request, f"#{scenario.pk}: {exc}", messages.ERROR)
+        if moved:
+            modeladmin.message_user(request, f"{moved} scenario(s): {verb} done.")
+
+    action.__name__ = f"scenario_{name}"
+    description = f"{verb.capitalize()} selected scenarios"
+    if name == "supersede":
+        description += " (successor in 'Superseded by', reason required)"
+    elif any(t.needs_reason for t in SCENARIO_WORKFLOW.transitions if t.name == name):
+        description += " (reason required)"
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 @admin.register(Scenario)
@@ -149,13 +214,40 @@ class ScenarioAdmin(ImportExportAdmin, LinkedRecordAdmin):
     resource_classes = [ScenarioResource]
     create_service, update_service = staticmethod(scenario_create), staticmethod(scenario_update)
     record_name, link_names = "scenario", ("claims", "sources")
-    list_display = ("title", "kind", "proposed_by", "proposed_on", "status", "term_count")
-    list_filter = ("kind", "status", ("proposed_by", admin.RelatedOnlyFieldListFilter))
+    action_form = ScenarioMoveForm
+    actions = [
+        _scenario_action(name)
+        for name in dict.fromkeys(t.name for t in SCENARIO_WORKFLOW.transitions)
+    ]
+    list_display = (
+        "title",
+        "kind",
+        "proposed_by",
+        "proposed_on",
+        "status",
+        "status_changed_on",
+        "term_count",
+    )
+    list_filter = (
+        "kind",
+        "status",
+        AliveScenarioFilter,
+        ("proposed_by", admin.RelatedOnlyFieldListFilter),
+    )
+    readonly_fields = ("status", "status_changed_on", "superseded_by", "board_link")
     search_fields = ("title", "description", "terms__text")
     autocomplete_fields = ("proposed_by", "sources", "claims")
     list_select_related = ("proposed_by",)
     inlines = [TermInline, StanceInline]
     date_hierarchy = "proposed_on"
+
+    @admin.display(description="board")
+    def board_link(self, obj):
+        if not obj.pk:
+            return "–"
+        return format_html(
+            '<a href="{}">Open the board</a>', reverse("review:scenario", args=[obj.pk])
+        )
 
     def get_queryset(self, request):
         terms = Term.objects.filter(scenario=OuterRef("pk"))
@@ -176,11 +268,11 @@ class TermAdmin(DetailAdmin):
 
 @admin.register(Stance)
 class StanceAdmin(DetailAdmin):
-    list_display = ("scenario", "actor", "position", "as_of", "source")
+    list_display = ("scenario", "actor", "term", "position", "as_of", "source")
     list_filter = ("position", ("actor", admin.RelatedOnlyFieldListFilter))
     search_fields = ("scenario__title", "actor__name", "note")
-    autocomplete_fields = ("scenario", "actor", "source")
-    list_select_related = ("scenario", "actor", "source")
+    autocomplete_fields = ("scenario", "actor", "term", "source")
+    list_select_related = ("scenario", "actor", "term", "source")
     date_hierarchy = "as_of"
 
 
@@ -246,7 +338,14 @@ class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
     )
     list_filter = ("state", OverdueFollowUpFilter, ("scenario", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "description")
-    autocomplete_fields = ("scenario", "claims", "responsible", "source", "depends_on")
+    autocomplete_fields = (
+        "scenario",
+        "claims",
+        "responsible",
+        "source",
+        "depends_on",
+        "measured_against",
+    )
     readonly_fields = ("state", "met_on", "delivered", "created_at", "updated_at")
     date_hierarchy = "due_at"
     inlines = [ProgressInline, FollowUpReviewInline]
@@ -264,6 +363,7 @@ class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
             .get_queryset(request)
             .with_list_columns()
             .with_overdue()
+            .select_related("measured_against")
             .annotate(
                 latest_delivered=Subquery(latest.values("quantity_delivered")[:1]),
                 open_item_count=count_of(
@@ -280,11 +380,7 @@ class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
 
     @admin.display(description="delivered")
     def delivered(self, obj):
-        if not obj.target_quantity:
-            return "–"
-        done = obj.latest_delivered or 0
-        pct = done * 100 / obj.target_quantity
-        return f"{pct:.0f}% ({done:g} of {obj.target_quantity:g} {obj.quantity_unit})".strip()
+        return delivery_text(obj, getattr(obj, "latest_delivered", None))
 
     @admin.display(description="review items", ordering="open_item_count")
     def open_items(self, obj):

@@ -5,10 +5,28 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from claims.models import Actor, Claim, Source, Versioned
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def alive(self):
+        """Still in play: proposed, under negotiation, or agreed and not yet implemented."""
+        return self.filter(status__in=Scenario.ALIVE_STATUSES)
+
+    def stalled(self, *, at):
+        """Agreed, with follow-ups, every one of which (cancelled ones aside) was missed or is
+        overdue at `at`: nothing promised under it is on track."""
+        counted = FollowUp.objects.filter(scenario=OuterRef("pk")).exclude(
+            state=FollowUp.State.CANCELLED
+        )
+        on_track = counted.exclude(Q(state=FollowUp.State.MISSED) | _late(at))
+        return self.filter(
+            models.Exists(counted), ~models.Exists(on_track), status=Scenario.Status.AGREED
+        )
 
 
 class Scenario(Versioned):
@@ -35,20 +53,55 @@ class Scenario(Versioned):
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="scenarios"
     )
     proposed_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PROPOSED, editable=False
+    )
+    status_changed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The day the scenario reached its status, as reported.",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+        editable=False,
+        help_text="The scenario that took this one's place.",
+    )
     description = models.TextField(blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")
     claims = models.ManyToManyField(Claim, blank=True, related_name="scenarios")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ScenarioQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources, claims])
+
+    ALIVE_STATUSES = (Status.PROPOSED, Status.UNDER_NEGOTIATION, Status.AGREED)
 
     class Meta:
         ordering = ["-proposed_on", "title"]
+        constraints = [
+            # Only a superseded scenario names a successor. (The service also requires one for
+            # every move to superseded; rows older than the table may lack it.)
+            models.CheckConstraint(
+                condition=Q(superseded_by__isnull=True) | Q(status="superseded"),
+                name="scenario_successor_only_if_superseded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(superseded_by=models.F("id")), name="scenario_not_own_successor"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_alive(self) -> bool:
+        return self.status in self.ALIVE_STATUSES
 
 
 class Term(models.Model):
@@ -69,14 +122,29 @@ class Term(models.Model):
 
 
 class StanceQuerySet(models.QuerySet):
-    def current(self):
-        """Each actor's latest stance per scenario; older ones stay on record."""
+    def on_or_before(self, day):
+        return self if day is None else self.filter(as_of__lte=day)
+
+    def current(self, *, as_of=None):
+        """Each actor's latest stance per scenario and term (no term: the whole scenario), as
+        of the end of `as_of` (default: everything on record); older ones stay on record."""
+        # NULL never equals NULL in SQL: whole-scenario stances compare by a stand-in term 0.
+        term_key = Coalesce("term_id", models.Value(0))
         latest = (
-            Stance.objects.filter(scenario=OuterRef("scenario"), actor=OuterRef("actor"))
+            Stance.objects.on_or_before(as_of)
+            .annotate(term_key=term_key)
+            .filter(
+                scenario=OuterRef("scenario"),
+                actor=OuterRef("actor"),
+                term_key=Coalesce(OuterRef("term_id"), models.Value(0)),
+            )
             .order_by("-as_of", "-pk")
             .values("pk")[:1]
         )
-        return self.filter(pk=Subquery(latest))
+        return self.on_or_before(as_of).filter(pk=Subquery(latest))
+
+    def whole_scenario(self):
+        return self.filter(term__isnull=True)
 
 
 class Stance(models.Model):
@@ -89,6 +157,14 @@ class Stance(models.Model):
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="stances")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="stances")
+    term = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="stances",
+        help_text="The term this stance is on; empty for the whole scenario.",
+    )
     position = models.CharField(max_length=12, choices=Position.choices)
     as_of = models.DateField()
     source = models.ForeignKey(
@@ -104,7 +180,12 @@ class Stance(models.Model):
         get_latest_by = "as_of"
 
     def __str__(self) -> str:
-        return f"{self.actor} {self.position} ({self.as_of})"
+        on = f" term {self.term.position}" if self.term_id else ""
+        return f"{self.actor} {self.position}{on} ({self.as_of})"
+
+    def clean(self):
+        if self.term_id and self.scenario_id and self.term.scenario_id != self.scenario_id:
+            raise ValidationError({"term": "Choose a term of this stance's scenario."})
 
 
 def _late(at) -> Q:
@@ -176,6 +257,15 @@ class FollowUp(Versioned):
         help_text="What was promised, e.g. 12000 (bodies) or 10 (children).",
     )
     quantity_unit = models.CharField(max_length=60, blank=True)
+    measured_against = models.ForeignKey(
+        Claim,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measuring_follow_ups",
+        help_text="The claim whose quantity this promise is part of, e.g. the 400 children of "
+        "Ukraine's list, against which 10 were promised.",
+    )
     depends_on = models.ForeignKey(
         "self",
         null=True,
@@ -233,12 +323,21 @@ class FollowUp(Versioned):
             return self.overdue_now
         return FollowUp.objects.overdue().filter(pk=self.pk).exists()
 
+    def latest_progress(self) -> "Progress | None":
+        """The latest progress report (by date, then entry), from the prefetched `progress`
+        where the list has it (no query), else from the database."""
+        if "progress" in getattr(self, "_prefetched_objects_cache", {}):
+            reports = sorted(self.progress.all(), key=lambda p: (p.as_of, p.pk))
+            return reports[-1] if reports else None
+        return self.progress.order_by("-as_of", "-id").first()
+
     def percent_delivered(self, latest: "Progress | None" = None) -> Decimal | None:
-        """Share of the target delivered by the latest progress report, or None without one."""
+        """Share of the target delivered by the latest progress report (0 before any), or None
+        without a target."""
         if not self.target_quantity:
             return None
         if latest is None:
-            latest = self.progress.order_by("-as_of", "-id").first()
+            latest = self.latest_progress()
         if latest is None:
             return Decimal(0)
         return (latest.quantity_delivered * 100 / self.target_quantity).quantize(Decimal("0.1"))
@@ -268,6 +367,37 @@ class Progress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity_delivered} by {self.as_of}"
+
+    def clean(self):
+        """Reports are cumulative: never less than an earlier one nor more than a later one;
+        dated, never in the future; above the promised target only with a note saying why."""
+        errors: dict[str, list[str]] = {}
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = ["A progress report cannot be dated in the future."]
+        if self.follow_up_id and self.as_of and self.quantity_delivered is not None:
+            others = Progress.objects.filter(follow_up_id=self.follow_up_id).exclude(pk=self.pk)
+            before = others.filter(as_of__lte=self.as_of).aggregate(
+                m=models.Max("quantity_delivered")
+            )
+            after = others.filter(as_of__gt=self.as_of).aggregate(
+                m=models.Min("quantity_delivered")
+            )
+            if before["m"] is not None and self.quantity_delivered < before["m"]:
+                errors.setdefault("quantity_delivered", []).append(
+                    f"Reports are cumulative: an earlier report already counts {before['m']:g}."
+                )
+            if after["m"] is not None and self.quantity_delivered > after["m"]:
+                errors.setdefault("quantity_delivered", []).append(
+                    f"Reports are cumulative: a later report counts only {after['m']:g}."
+                )
+            target = self.follow_up.target_quantity
+            if target is not None and self.quantity_delivered > target and not self.note.strip():
+                errors["note"] = [
+                    f"{self.quantity_delivered:g} is more than the {target:g} promised: "
+                    "say why in the note."
+                ]
+        if errors:
+            raise ValidationError(errors)
 
 
 # The queue's urgency by claim priority: urgent > high > normal > low (follow-ups: normal).
@@ -363,6 +493,7 @@ class ReviewItem(Versioned):
         SUBMITTED = "submitted", "Submitted"
         REOPENED = "reopened", "Reopened"
         MANUAL = "manual", "Manual"
+        SCENARIO_STALLED = "scenario_stalled", "Scenario stalled"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"
@@ -377,6 +508,9 @@ class ReviewItem(Versioned):
     )
     follow_up = models.ForeignKey(
         FollowUp, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items"
+    )
+    scenario = models.ForeignKey(
+        Scenario, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items"
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     reason_detail = models.TextField(
@@ -435,14 +569,16 @@ class ReviewItem(Versioned):
         permissions = [("assign_reviewitem", "Can assign review items to reviewers")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(claim__isnull=False) | Q(follow_up__isnull=False),
+                condition=Q(claim__isnull=False)
+                | Q(follow_up__isnull=False)
+                | Q(scenario__isnull=False),
                 name="review_item_has_subject",
             ),
             # At most one live item per subject and reason. NULLS NOT DISTINCT (PostgreSQL 15+)
             # so that (claim, NULL, reason) is unique too; SQLite ignores the clause, which the
             # services cover with get-or-create under a transaction.
             models.UniqueConstraint(
-                fields=["claim", "follow_up", "reason"],
+                fields=["claim", "follow_up", "scenario", "reason"],
                 condition=Q(state__in=["open", "claimed"]),
                 nulls_distinct=False,
                 name="review_item_one_active_per_subject",
@@ -489,7 +625,12 @@ class ReviewItem(Versioned):
         ]
 
     def __str__(self) -> str:
-        subject = f"claim #{self.claim_id}" if self.claim_id else f"follow-up #{self.follow_up_id}"
+        if self.claim_id:
+            subject = f"claim #{self.claim_id}"
+        elif self.follow_up_id:
+            subject = f"follow-up #{self.follow_up_id}"
+        else:
+            subject = f"scenario #{self.scenario_id}"
         return f"{self.get_reason_display()}: {subject}"
 
 

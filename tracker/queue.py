@@ -40,7 +40,7 @@ from .errors import (
     NotAReviewer,
     QueueError,
 )
-from .models import FollowUp, ReviewItem
+from .models import FollowUp, ReviewItem, Scenario
 from .resolution import (
     ClaimOutcome,
     FollowUpOutcome,
@@ -278,6 +278,7 @@ def open_item(
     reason: str,
     claim: Claim | None = None,
     follow_up: FollowUp | None = None,
+    scenario: Scenario | None = None,
     detail: str = "",
     by: AbstractBaseUser | None = None,
 ) -> ReviewItem:
@@ -287,13 +288,19 @@ def open_item(
     with transaction.atomic():
         live = (
             ReviewItem.objects.active()
-            .filter(claim=claim, follow_up=follow_up, reason=reason)
+            .filter(claim=claim, follow_up=follow_up, scenario=scenario, reason=reason)
             .locked()
             .first()
         )
         if live is None:
-            item = ReviewItem(claim=claim, follow_up=follow_up, reason=reason, reason_detail=detail)
-            item.full_clean(exclude=["claim", "follow_up"], validate_constraints=False)
+            item = ReviewItem(
+                claim=claim,
+                follow_up=follow_up,
+                scenario=scenario,
+                reason=reason,
+                reason_detail=detail,
+            )
+            item.full_clean(exclude=["claim", "follow_up", "scenario"], validate_constraints=False)
             stamp(item, by=by, reason=f"opened: {detail}" if detail else "opened")
             try:
                 with transaction.atomic():
@@ -302,7 +309,7 @@ def open_item(
             except IntegrityError:  # opened by a concurrent writer a moment ago
                 live = (
                     ReviewItem.objects.active()
-                    .filter(claim=claim, follow_up=follow_up, reason=reason)
+                    .filter(claim=claim, follow_up=follow_up, scenario=scenario, reason=reason)
                     .get()
                 )
         if detail and detail not in live.reason_detail:
@@ -368,7 +375,9 @@ def _require_live_lease(item: ReviewItem, *, by: AbstractBaseUser, now: dt.datet
 def _save(item: ReviewItem, *, by: AbstractBaseUser | None, reason: str, fields: list[str]):
     # The subject never changes here and open/claimed are both "active", so the one-active-item
     # constraint cannot be broken by a queue move: skip its query and the foreign-key lookups.
-    item.full_clean(exclude=["claim", "follow_up", "assignee"], validate_constraints=False)
+    item.full_clean(
+        exclude=["claim", "follow_up", "scenario", "assignee"], validate_constraints=False
+    )
     stamp(item, by=by, reason=reason)
     item.save(update_fields=fields)
 

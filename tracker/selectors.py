@@ -114,7 +114,7 @@ def claim_deadline_annotations() -> dict:
 
 def item_detail(pk: int) -> ReviewItem:
     return ReviewItem.objects.select_related(
-        "claim__claimant", "claim__topic", "claim__assignee", "follow_up", "assignee"
+        "claim__claimant", "claim__topic", "claim__assignee", "follow_up", "scenario", "assignee"
     ).get(pk=pk)
 
 

@@ -1,5 +1,6 @@
-"""Writes to scenarios and follow-ups. A follow-up's state moves only through
-`follow_up_set_state` (and the deadline sweep), which read its table in tracker/workflows.py."""
+"""Writes to scenarios and follow-ups. A scenario's status moves only through
+`scenario_set_status`, a follow-up's state only through `follow_up_set_state` (and the deadline
+sweep); both read their tables in tracker/workflows.py."""
 
 import datetime as dt
 from typing import Any
@@ -13,9 +14,48 @@ from claims.audit import stamp
 from claims.services import lock_at_version
 
 from .models import FollowUp, Progress, Scenario, Stance, Term
-from .workflows import FOLLOW_UP_WORKFLOW
+from .workflows import FOLLOW_UP_WORKFLOW, SCENARIO_WORKFLOW
 
 S = FollowUp.State
+Sc = Scenario.Status
+
+
+@transaction.atomic
+def scenario_set_status(
+    *,
+    scenario: Scenario,
+    to: str,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    superseded_by: Scenario | None = None,
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Scenario:
+    """Move a scenario to `to` along its table (tracker/workflows.py), recording who, why and
+    the day it happened (`on`, default today). A move to superseded names the scenario that took
+    its place. Refused moves (and, with `expected_version`, a caller who saw an older version:
+    StaleVersion) raise and change nothing."""
+    locked = lock_at_version(Scenario, scenario.pk, expected_version)
+    move = SCENARIO_WORKFLOW.get(locked.status, to)
+    blockers = []
+    if to == Sc.SUPERSEDED:
+        if superseded_by is None:
+            blockers.append("name the scenario that supersedes it")
+        elif superseded_by.pk == locked.pk:
+            blockers.append("a scenario cannot supersede itself")
+    elif superseded_by is not None:
+        blockers.append("only a move to “Superseded” names a successor")
+    if on is not None and on > timezone.localdate():
+        blockers.append("the day of the change cannot be in the future")
+    SCENARIO_WORKFLOW.check(move, by=by, reason=reason, blockers=blockers)
+    locked.status = move.target
+    locked.status_changed_on = on or timezone.localdate()
+    locked.superseded_by = superseded_by if to == Sc.SUPERSEDED else None
+    stamp(locked, by=by, reason=f"{move.name}: {reason}" if reason else move.name)
+    locked.save()
+    for field in ("status", "status_changed_on", "superseded_by", "updated_at", "version"):
+        setattr(scenario, field, getattr(locked, field))
+    return scenario
 
 
 @transaction.atomic
@@ -182,7 +222,11 @@ def follow_up_update(
 @transaction.atomic
 def detail_save(*, obj: Term | Stance | Progress, by: AbstractBaseUser | None, reason: str = ""):
     """Store a term, a stance or a progress report (new or changed), validated, with who and
-    why in its history."""
+    why in its history. Progress reports of one follow-up are checked against each other
+    (cumulative, see Progress.clean) under a lock on the follow-up, so two reports at once
+    cannot both pass against the state before the other."""
+    if isinstance(obj, Progress):
+        FollowUp.objects.select_for_update().filter(pk=obj.follow_up_id).first()
     obj.full_clean()
     stamp(obj, by=by, reason=reason or ("added" if obj._state.adding else "edited"))
     obj.save()
@@ -200,10 +244,36 @@ def detail_delete(
     _touch_scenario(obj)
 
 
+def progress_record(
+    *,
+    follow_up: FollowUp,
+    by: AbstractBaseUser | None,
+    as_of: dt.date,
+    quantity_delivered,
+    source=None,
+    note: str = "",
+) -> Progress:
+    """Record how much of a follow-up's promise was delivered by `as_of` (cumulative). Refused
+    with field messages (ValidationError) when it is dated in the future, goes below an earlier
+    report or above a later one, or passes the target without a note."""
+    report = Progress(
+        follow_up=follow_up,
+        as_of=as_of,
+        quantity_delivered=quantity_delivered,
+        source=source,
+        note=note,
+    )
+    return detail_save(obj=report, by=by, reason="progress reported")
+
+
 def _touch_scenario(obj: Term | Stance | Progress) -> None:
-    # A scenario's JSON shows its terms and current stances: a new version, so clients' copies
-    # (ETags) go stale, though the scenario's own row did not change.
+    # A scenario's JSON shows its terms and current stances, a follow-up's its delivery: a new
+    # version, so clients' copies (ETags) go stale, though their own row did not change.
     if isinstance(obj, Term | Stance):
         Scenario.objects.filter(pk=obj.scenario_id).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+    elif isinstance(obj, Progress):
+        FollowUp.objects.filter(pk=obj.follow_up_id).update(
             version=F("version") + 1, updated_at=timezone.now()
         )

@@ -6,7 +6,9 @@ One pass does two things, each in batches of `SWEEP_BATCH_SIZE` rows:
    item is opened for it and one for each linked claim (archived claims excepted), and each
    linked published claim goes back to `pending_review` along the workflow table's edge;
 2. every published claim whose review-by date has passed goes back to `pending_review` with a
-   `review_due` item.
+   `review_due` item;
+3. every agreed scenario whose follow-ups were all missed or are overdue
+   (`Scenario.objects.stalled`) gets a `scenario_stalled` item, one statement for all of them.
 
 Each batch is one transaction with a constant number of statements (no per-row Python), so
 memory does not grow with the tables and a crash loses at most the batch in flight, which the
@@ -31,7 +33,7 @@ from claims.models import Claim
 from claims.services import claims_transition_bulk
 from claims.workflow import State
 
-from .models import FollowUp, ReviewItem, SweepRun
+from .models import FollowUp, ReviewItem, Scenario, SweepRun
 from .workflows import FOLLOW_UP_WORKFLOW
 
 ITEM_HISTORY_REASON = "opened by the deadline sweep"
@@ -88,6 +90,8 @@ def sweep_deadlines(
                 result.items_opened += batch.items_opened
                 if batch.claimed < size:
                     break  # what is left, if anything, is locked by a concurrent sweep
+        stalled = _open_stalled_scenario_items(run_id=run.pk, as_of=as_of)
+        result.items_opened += stalled.items_opened
     except BaseException as exc:  # time limits and interrupts are recorded too
         SweepRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
@@ -195,6 +199,36 @@ def _reopen_claims_due_for_review(*, run_id: int, as_of: dt.datetime, size: int)
     return batch
 
 
+STALLED_HISTORY_REASON = "opened by the deadline sweep: every follow-up missed or overdue"
+
+
+@transaction.atomic
+def _open_stalled_scenario_items(*, run_id: int, as_of: dt.datetime) -> _Batch:
+    """One statement: a scenario_stalled item for each stalled scenario with no live one. The
+    one-live-item constraint (ON CONFLICT DO NOTHING) keeps concurrent sweeps from opening a
+    second; scenarios are few, so there are no batches."""
+    stalled_sql, stalled_params = (
+        Scenario.objects.stalled(at=as_of).order_by().values("id").query.sql_with_params()
+    )
+    reason = ReviewItem.Reason.SCENARIO_STALLED
+    guard = _live_item_absent(claim="NULL", follow_up="NULL", reason_param="%s", scenario="s.id")
+    select_sql = (
+        "SELECT CAST(NULL AS bigint), CAST(NULL AS bigint), s.id, %s, %s, '', %s, "
+        f"CAST(%s AS bigint) FROM ({stalled_sql}) s" + (f" WHERE {guard}" if _guard_nulls() else "")
+    )
+    now = timezone.now()
+    params = [reason, ReviewItem.State.OPEN, db_datetime(now), run_id, *stalled_params]
+    if _guard_nulls():
+        params.append(reason)
+    item_ids = _insert_items(select_sql, params, with_scenario=True)
+    write_history(
+        model=ReviewItem, ids=item_ids, history_type="+", when=now, reason=STALLED_HISTORY_REASON
+    )
+    batch = _Batch(items_opened=len(item_ids), claimed=len(item_ids))
+    _count(run_id, batch)
+    return batch
+
+
 def _count(run_id: int, batch: _Batch) -> None:
     # In the batch's transaction, so the run's counts always match what was committed.
     SweepRun.objects.filter(pk=run_id).update(
@@ -227,9 +261,10 @@ def _reopen_reasons(*, follow_up_ids: list[int]) -> dict[int, str]:
     return reasons
 
 
-def _item_columns() -> str:
+def _item_columns(*, with_scenario: bool = False) -> str:
     qn = connection.ops.quote_name
-    names = ("claim", "follow_up", "reason", "state", "resolution_note", "created_at", "sweep_run")
+    subjects = ("claim", "follow_up", "scenario") if with_scenario else ("claim", "follow_up")
+    names = (*subjects, "reason", "state", "resolution_note", "created_at", "sweep_run")
     return ", ".join(qn(ReviewItem._meta.get_field(n).column) for n in names)
 
 
@@ -239,10 +274,11 @@ def _guard_nulls() -> bool:
     return not connection.features.supports_nulls_distinct_unique_constraints
 
 
-def _insert_items(select_sql: str, params: list) -> list[int]:
+def _insert_items(select_sql: str, params: list, *, with_scenario: bool = False) -> list[int]:
     qn = connection.ops.quote_name
+    columns = _item_columns(with_scenario=with_scenario)
     sql = (
-        f"INSERT INTO {qn(ReviewItem._meta.db_table)} ({_item_columns()}) {select_sql} "
+        f"INSERT INTO {qn(ReviewItem._meta.db_table)} ({columns}) {select_sql} "
         f"ON CONFLICT DO NOTHING RETURNING {qn(ReviewItem._meta.pk.column)}"
     )
     with connection.cursor() as cursor:
@@ -250,13 +286,16 @@ def _insert_items(select_sql: str, params: list) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _live_item_absent(*, claim: str, follow_up: str, reason_param: str) -> str:
+def _live_item_absent(
+    *, claim: str, follow_up: str, reason_param: str, scenario: str = "NULL"
+) -> str:
     qn = connection.ops.quote_name
     table = qn(ReviewItem._meta.db_table)
     active = ", ".join(f"'{s}'" for s in ReviewItem.ACTIVE_STATES)
     return (
         f"NOT EXISTS (SELECT 1 FROM {table} r WHERE r.claim_id IS {claim} "
-        f"AND r.follow_up_id IS {follow_up} AND r.reason = {reason_param} "
+        f"AND r.follow_up_id IS {follow_up} AND r.scenario_id IS {scenario} "
+        f"AND r.reason = {reason_param} "
         f"AND r.state IN ({active}))"
     )
 

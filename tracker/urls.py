@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import scenario_views, views
 
 app_name = "review"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("items/<int:pk>/release/", views.item_release, name="release"),
     path("items/<int:pk>/resolve/", views.item_resolve, name="resolve"),
     path("items/<int:pk>/dismiss/", views.item_dismiss, name="dismiss"),
+    path("scenarios/", scenario_views.scenario_list, name="scenarios"),
+    path("scenarios/compare/", scenario_views.scenario_compare, name="scenario-compare"),
+    path("scenarios/<int:pk>/", scenario_views.scenario_board, name="scenario"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="tracker/login.html", next_page="review:queue"),

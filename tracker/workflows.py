@@ -1,11 +1,12 @@
-"""The tables of allowed moves for follow-ups and review items, in the same form as the claims'
-(claims/workflow.py, claims/state_machine.py). Every writer reads them: follow-ups move only
-through tracker.services.follow_up_set_state and the deadline sweep; review items only through
+"""The tables of allowed moves for scenarios, follow-ups and review items, in the same form as the
+claims' (claims/workflow.py, claims/state_machine.py). Every writer reads them: scenarios move
+only through tracker.services.scenario_set_status; follow-ups only through
+tracker.services.follow_up_set_state and the deadline sweep; review items only through
 tracker/queue.py."""
 
 from claims.state_machine import Transition, Workflow
 
-from .models import FollowUp, ReviewItem
+from .models import FollowUp, ReviewItem, Scenario
 from .roles import ITEM_PERMISSION
 
 F = FollowUp.State
@@ -29,6 +30,53 @@ FOLLOW_UP_WORKFLOW = Workflow(
         *(
             _follow_up_move("reopen", s, F.OPEN, "reopen")
             for s in (F.OVERDUE, F.MET, F.MISSED, F.CANCELLED)
+        ),
+    ),
+)
+
+Sc = Scenario.Status
+SCENARIO_PERMISSION = "tracker.change_scenario"
+# The moves away from what was on the table say why (talks broke down, a deadline passed…);
+# opening talks or reaching agreement is its own reason.
+_SCENARIO_VERBS = {"supersede": "mark superseded", "lapse": "mark lapsed"}
+
+
+def _scenario_move(name: str, source, target, *, needs_reason: bool = False):
+    return Transition(
+        name,
+        source,
+        target,
+        SCENARIO_PERMISSION,
+        needs_reason=needs_reason,
+        verb_text=_SCENARIO_VERBS.get(name, name),
+    )
+
+
+SCENARIO_WORKFLOW = Workflow(
+    "scenario",
+    Sc,
+    (
+        _scenario_move("negotiate", Sc.PROPOSED, Sc.UNDER_NEGOTIATION),
+        *(_scenario_move("agree", s, Sc.AGREED) for s in (Sc.PROPOSED, Sc.UNDER_NEGOTIATION)),
+        *(
+            _scenario_move("reject", s, Sc.REJECTED, needs_reason=True)
+            for s in (Sc.PROPOSED, Sc.UNDER_NEGOTIATION)
+        ),
+        _scenario_move("implement", Sc.AGREED, Sc.IMPLEMENTED),
+        # An agreement that was never carried out lapses, as does a proposal nobody took up.
+        *(
+            _scenario_move("lapse", s, Sc.LAPSED, needs_reason=True)
+            for s in (Sc.PROPOSED, Sc.UNDER_NEGOTIATION, Sc.AGREED)
+        ),
+        # Superseded names its successor (scenario_set_status requires it).
+        *(
+            _scenario_move("supersede", s, Sc.SUPERSEDED, needs_reason=True)
+            for s in (Sc.PROPOSED, Sc.UNDER_NEGOTIATION, Sc.AGREED, Sc.REJECTED, Sc.LAPSED)
+        ),
+        # Talks resume on a rejected or lapsed proposal: back on the table, with the reason.
+        *(
+            _scenario_move("reopen", s, Sc.UNDER_NEGOTIATION, needs_reason=True)
+            for s in (Sc.REJECTED, Sc.LAPSED)
         ),
     ),
 )

@@ -1,8 +1,9 @@
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
 from api.claims.filters import IdFilter, UTCDateTimeFilter
-from tracker.models import FollowUp, ReviewItem, Scenario
+from tracker.models import FollowUp, ReviewItem, Scenario, Stance
 
 
 class FollowUpFilter(django_filters.FilterSet):
@@ -26,10 +27,28 @@ class FollowUpFilter(django_filters.FilterSet):
 class ScenarioFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Scenario.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Scenario.Kind.choices)
+    alive = django_filters.BooleanFilter(
+        method="filter_alive",
+        help_text="Proposed, under negotiation, or agreed and not yet implemented.",
+    )
+    actor = IdFilter(
+        method="filter_actor", help_text="Proposed by this actor, or it took a position on it."
+    )
+    topic = django_filters.CharFilter(
+        field_name="claims__topic__slug", distinct=True, help_text="A linked claim's topic slug."
+    )
 
     class Meta:
         model = Scenario
         fields = []
+
+    def filter_alive(self, queryset, name, value):
+        alive = Scenario.objects.alive().values("pk")
+        return queryset.filter(pk__in=alive) if value else queryset.exclude(pk__in=alive)
+
+    def filter_actor(self, queryset, name, value):
+        took_a_position = Stance.objects.filter(actor_id=value).values("scenario_id")
+        return queryset.filter(Q(proposed_by_id=value) | Q(pk__in=took_a_position))
 
 
 class ReviewItemFilter(django_filters.FilterSet):

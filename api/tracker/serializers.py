@@ -7,7 +7,7 @@ from api.claims.serializers import ActorRefSerializer, StrictFieldsMixin
 from api.fields import IdsRelatedField
 from claims.models import Actor, Claim, Evidence, Source
 from claims.workflow import State
-from tracker.models import FollowUp, ReviewItem, Scenario, Stance, Term
+from tracker.models import FollowUp, Progress, ReviewItem, Scenario, Stance, Term
 from tracker.resolution import NextState, Outcome
 
 
@@ -19,10 +19,29 @@ class TermSerializer(serializers.ModelSerializer):
 
 class StanceSerializer(serializers.ModelSerializer):
     actor = ActorRefSerializer(read_only=True)
+    term = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The term's id; null for the whole scenario."
+    )
 
     class Meta:
         model = Stance
-        fields = ["id", "actor", "position", "as_of", "source", "note"]
+        fields = ["id", "actor", "term", "position", "as_of", "source", "note"]
+
+
+class StanceQuerySerializer(serializers.Serializer):
+    """The stance list's filters, read from the query string."""
+
+    actor = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    term = serializers.RegexField(
+        r"^(\d{1,18}|whole)$",
+        required=False,
+        help_text="A term's id, or `whole` for stances on the scenario as a whole.",
+    )
+    as_of = serializers.DateField(
+        required=False,
+        help_text="Only the positions in force at the end of this day: each actor's latest "
+        "stance per term on or before it. Without it, every stance on record, newest first.",
+    )
 
 
 class ScenarioSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -36,8 +55,23 @@ class ScenarioSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     )
     terms = TermSerializer(many=True, read_only=True)
     current_stances = StanceSerializer(
-        many=True, read_only=True, help_text="Each actor's latest stance."
+        many=True,
+        read_only=True,
+        help_text="Each actor's latest stance per term (`term` null: on the whole scenario). "
+        "The full history: GET …/stances/.",
     )
+    superseded_by = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The scenario that took this one's place."
+    )
+    alive = serializers.BooleanField(
+        source="is_alive",
+        read_only=True,
+        help_text="Proposed, under negotiation, or agreed and not yet implemented.",
+    )
+    read_only_hint = {
+        **StrictFieldsMixin.read_only_hint,
+        "status": "Read-only: move a scenario with POST …/transition/.",
+    }
 
     class Meta:
         model = Scenario
@@ -49,6 +83,9 @@ class ScenarioSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "proposed_by",
             "proposed_on",
             "status",
+            "status_changed_on",
+            "superseded_by",
+            "alive",
             "description",
             "sources",
             "claims",
@@ -59,6 +96,58 @@ class ScenarioSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"description": {"max_length": 20000}}
+
+
+class ScenarioTransitionSerializer(StrictFieldsMixin, serializers.Serializer):
+    to = serializers.ChoiceField(choices=Scenario.Status.choices)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Required for rejecting, lapsing, superseding and reopening.",
+    )
+    superseded_by = serializers.PrimaryKeyRelatedField(
+        queryset=Scenario.objects.all(),
+        required=False,
+        help_text="When moving to superseded (required then): the successor's id.",
+    )
+    on = serializers.DateField(
+        required=False, help_text="The day the status changed, as reported; default today."
+    )
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Progress
+        fields = ["id", "as_of", "quantity_delivered", "source", "note"]
+
+
+class ProgressCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Progress
+        fields = ["as_of", "quantity_delivered", "source", "note"]
+        extra_kwargs = {
+            "note": {"max_length": 5000},
+            "quantity_delivered": {"help_text": "Cumulative: all delivered up to `as_of`."},
+        }
+
+
+class DeliveredSerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(
+        max_digits=16, decimal_places=2, source="quantity_delivered"
+    )
+    as_of = serializers.DateField()
+    source = serializers.IntegerField(source="source_id", allow_null=True)
+
+
+class BaselineSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(source="pk")
+    quantity = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    unit = serializers.CharField(source="quantity_unit")
 
 
 class FollowUpSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -79,6 +168,19 @@ class FollowUpSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         queryset=FollowUp.objects.all(), allow_null=True, required=False
     )
     overdue = serializers.SerializerMethodField()
+    measured_against = serializers.PrimaryKeyRelatedField(
+        queryset=Claim.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The claim whose quantity the promise is part of (the 400 of which 10 were "
+        "promised); its quantity comes back as `baseline`.",
+    )
+    baseline = serializers.SerializerMethodField()
+    delivered = serializers.SerializerMethodField()
+    percent_delivered = serializers.SerializerMethodField()
+    progress = ProgressSerializer(
+        many=True, read_only=True, help_text="Every progress report, oldest first."
+    )
 
     class Meta:
         model = FollowUp
@@ -97,6 +199,11 @@ class FollowUpSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "source",
             "target_quantity",
             "quantity_unit",
+            "measured_against",
+            "baseline",
+            "delivered",
+            "percent_delivered",
+            "progress",
             "depends_on",
             "offset_days",
             "created_at",
@@ -109,6 +216,25 @@ class FollowUpSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def get_overdue(self, follow_up) -> bool:
         """Flagged overdue, or still open with its deadline behind it."""
         return follow_up.is_overdue
+
+    @extend_schema_field(BaselineSerializer(allow_null=True))
+    def get_baseline(self, follow_up):
+        """The quantity of the claim the promise is measured against, or null."""
+        claim = follow_up.measured_against
+        return None if claim is None else BaselineSerializer(claim).data
+
+    @extend_schema_field(DeliveredSerializer(allow_null=True))
+    def get_delivered(self, follow_up):
+        """The latest progress report: cumulative quantity, its date and source; null before
+        any report."""
+        latest = follow_up.latest_progress()
+        return None if latest is None else DeliveredSerializer(latest).data
+
+    @extend_schema_field(serializers.DecimalField(max_digits=7, decimal_places=1, allow_null=True))
+    def get_percent_delivered(self, follow_up):
+        """Share of `target_quantity` delivered (0 before any report), null without a target."""
+        percent = follow_up.percent_delivered(follow_up.latest_progress())
+        return None if percent is None else str(percent)
 
 
 class FollowUpTransitionSerializer(serializers.Serializer):
@@ -127,6 +253,7 @@ class ReviewItemSerializer(serializers.ModelSerializer):
             "id",
             "claim",
             "follow_up",
+            "scenario",
             "reason",
             "state",
             "assignee",
@@ -185,6 +312,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
             "lease_seconds_left",
             "claim",
             "follow_up",
+            "scenario",
             "resolved_at",
             "resolution_note",
             "created_at",

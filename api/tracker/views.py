@@ -24,12 +24,14 @@ from claims.models import Actor, Source
 from claims.visibility import can_see_drafts
 from claims.workflow import State
 from tracker import queue, resolution, selectors
-from tracker.models import FollowUp, ReviewItem, Scenario, Stance
+from tracker.models import FollowUp, Progress, ReviewItem, Scenario, Stance
 from tracker.services import (
     follow_up_create,
     follow_up_set_state,
     follow_up_update,
+    progress_record,
     scenario_create,
+    scenario_set_status,
     scenario_update,
 )
 
@@ -37,6 +39,7 @@ from .filters import FollowUpFilter, ReviewItemFilter, ScenarioFilter
 from .serializers import (
     FollowUpSerializer,
     FollowUpTransitionSerializer,
+    ProgressCreateSerializer,
     QueueDismissSerializer,
     QueueItemSerializer,
     QueueQuerySerializer,
@@ -44,6 +47,9 @@ from .serializers import (
     QueueResolveSerializer,
     ReviewItemSerializer,
     ScenarioSerializer,
+    ScenarioTransitionSerializer,
+    StanceQuerySerializer,
+    StanceSerializer,
 )
 
 
@@ -87,6 +93,21 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
     def _fresh(self, obj):
         return self.get_queryset().get(pk=obj.pk)
 
+    def _move(self, request, body_class, service):
+        """A move along the record's table: the body checked by `body_class`, the If-Match
+        version handed to `service`, which re-checks it under the row lock."""
+        obj = self.get_object()
+        expected = self.expected_version(obj)
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        service(
+            **{self.object_name: obj},
+            by=request.user,
+            expected_version=expected,
+            **body.validated_data,
+        )
+        return self.object_response(self._fresh(obj))
+
     def row_tag(self, row):
         return (row.pk, row.version, row.updated_at)
 
@@ -110,12 +131,52 @@ class ScenarioViewSet(
             "terms",
             Prefetch(
                 "stances",
-                queryset=Stance.objects.current().select_related("actor"),
+                queryset=Stance.objects.current().select_related("actor").order_by("term", "actor"),
                 to_attr="current_stances",
             ),
             Prefetch("sources", queryset=Source.objects.only("id")),
             _visible_claim_ids(self.request.user),
         )
+
+    @write_schema(
+        ScenarioSerializer,
+        summary="Move a scenario (negotiate, agree, reject, implement, lapse, supersede, reopen)",
+        request=ScenarioTransitionSerializer,
+        responses={
+            409: OpenApiResponse(
+                ConflictSerializer,
+                "Not an allowed move, or one missing its reason or successor; nothing changed.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        return self._move(request, ScenarioTransitionSerializer, scenario_set_status)
+
+    @extend_schema(
+        summary="A scenario's stances: every one on record, or the positions on a day",
+        parameters=[StanceQuerySerializer],
+        responses={200: StanceSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def stances(self, request, pk=None):
+        scenario = self.get_object()
+        query = StanceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        as_of = filters.get("as_of")
+        stances = Stance.objects.filter(scenario=scenario)
+        if as_of is not None:
+            stances = stances.current(as_of=as_of)
+        if filters.get("actor"):
+            stances = stances.filter(actor_id=filters["actor"])
+        term = filters.get("term")
+        if term == "whole":
+            stances = stances.whole_scenario()
+        elif term:
+            stances = stances.filter(term_id=int(term))
+        stances = stances.select_related("actor").order_by("-as_of", "-pk")
+        return Response(StanceSerializer(stances, many=True).data)
 
 
 @extend_schema_view(
@@ -133,9 +194,14 @@ class FollowUpViewSet(
     etag_kind = "followup"
 
     def get_queryset(self):
-        return FollowUp.objects.with_overdue().prefetch_related(
-            _visible_claim_ids(self.request.user),
-            Prefetch("responsible", queryset=Actor.objects.only("id")),
+        return (
+            FollowUp.objects.with_overdue()
+            .select_related("measured_against")
+            .prefetch_related(
+                _visible_claim_ids(self.request.user),
+                Prefetch("responsible", queryset=Actor.objects.only("id")),
+                Prefetch("progress", queryset=Progress.objects.order_by("as_of", "id")),
+            )
         )
 
     def object_etag(self, obj):
@@ -156,16 +222,26 @@ class FollowUpViewSet(
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
+        return self._move(request, FollowUpTransitionSerializer, follow_up_set_state)
+
+    @write_schema(
+        FollowUpSerializer,
+        summary="Report progress on a follow-up (cumulative quantity delivered by a date)",
+        request=ProgressCreateSerializer,
+        responses={
+            400: OpenApiResponse(
+                description="Refused: dated in the future, below an earlier report or above a "
+                "later one (reports are cumulative), or above the target without a note."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
         follow_up = self.get_object()
-        expected = self.expected_version(follow_up)
-        serializer = FollowUpTransitionSerializer(data=request.data)
+        self.expected_version(follow_up)  # a stale If-Match is refused (412) as for any write
+        serializer = ProgressCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        follow_up_set_state(
-            follow_up=follow_up,
-            by=request.user,
-            expected_version=expected,
-            **serializer.validated_data,
-        )
+        progress_record(follow_up=follow_up, by=request.user, **serializer.validated_data)
         return self.object_response(self._fresh(follow_up))
 
 

@@ -309,6 +309,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStateEnum": "claims.workflow.State",
         "FollowUpStateEnum": "tracker.models.FollowUp.State",
         "ReviewItemStateEnum": "tracker.models.ReviewItem.State",
+        # The scenario's status, also the `to` of its transition body (name kept from wave 1).
+        "StatusEnum": "tracker.models.Scenario.Status",
         # Pinned because the review queue's resolve body uses them under other field names.
         "StanceEnum": "claims.models.Evidence.Stance",
         "CredibilityEnum": "claims.models.Evidence.Credibility",

@@ -86,6 +86,7 @@ def test_the_queue_shows_counts_by_reason_my_items_and_the_overview(reviewer_cli
         "submitted": (0, 0),
         "reopened": (0, 0),
         "manual": (2, 1),
+        "scenario_stalled": (0, 0),
     }
     assert list(response.context["my_items"]) == [mine]
     assert f'data-lease-expires="{mine.lease_expires_at.isoformat()}"' in html
