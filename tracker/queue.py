@@ -30,6 +30,7 @@ from claims.models import Claim
 from claims.services import claim_lock_at_version, claim_transition
 from claims.workflow import State
 
+from . import notices
 from .errors import (
     ClaimNeedsVerdict,
     InvalidResolution,
@@ -266,6 +267,7 @@ def assign_items(
                 _expire(locked, now=now)
             locked.assignee = to
             _save(locked, by=by, reason=f"assigned to {to.get_username()}", fields=["assignee"])
+            notices.item_reserved(item=locked, to=to, by=by)
             assigned += 1
     return {"assigned": assigned, "skipped": len(ids) - assigned}
 
