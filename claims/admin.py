@@ -521,6 +521,9 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(ServiceErrorsAdmin, HistoryAdmin):
+    class Media:
+        css = {"all": ["claims/admin.css"]}  # the scale selects' width
+
     list_display = ("title", "publisher", "kind", "reliability", "published_at", "url")
     list_filter = ("kind", "reliability", ("publisher", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "url", "publisher__name")
@@ -539,6 +542,9 @@ class SourceAdmin(ServiceErrorsAdmin, HistoryAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(ServiceErrorsAdmin, HistoryAdmin):
+    class Media:
+        css = {"all": ["claims/admin.css"]}  # the scale selects' width
+
     list_display = ("claim", "source", "stance", "credibility", "added_by", "added_at")
     list_filter = ("stance", "credibility", "source__reliability")
     search_fields = ("excerpt", "claim__statement", "source__title")
