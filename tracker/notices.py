@@ -33,6 +33,7 @@ from django.utils.text import Truncator
 
 from claims.models import Claim
 from claims.signals import claim_moved
+from claims.workflow import State
 
 from .models import (
     ClaimFollow,
@@ -196,56 +197,105 @@ def item_reserved(*, item: ReviewItem, to, by) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Deadline:
+    """One deadline of one claim: a linked follow-up's due time or the claim's review-by date."""
+
+    key: str  # names the deadline and its date, so a moved deadline is told again
+    what: str
+    due: str
+    claim_id: int
+    people: tuple[int | None, int | None]  # the claim's creator and assignee
+    link: str
+
+
+def _follow_up_deadlines(follow_ups) -> list[_Deadline]:
+    """One query over the follow-up/claim links, whatever their number."""
+    links = (
+        FollowUp.claims.through.objects.filter(followup__in=follow_ups)
+        .values_list(
+            "followup_id",
+            "followup__title",
+            "followup__due_at",
+            "claim_id",
+            "claim__created_by_id",
+            "claim__assignee_id",
+        )
+        .order_by("followup_id", "claim_id")
+    )
+    return [
+        _Deadline(
+            key=f"fu{fu_id}:{due_at:%Y%m%dT%H%M%S}",
+            what=f"The follow-up “{Truncator(title).chars(80)}” on claim #{claim_id}",
+            due=timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M"),
+            claim_id=claim_id,
+            people=(creator, assignee),
+            link=reverse("admin:tracker_followup_change", args=[fu_id]),
+        )
+        for fu_id, title, due_at, claim_id, creator, assignee in links
+    ]
+
+
+def _review_deadlines(claims) -> list[_Deadline]:
+    """A claim's own deadline, its review-by date: one query."""
+    rows = claims.values_list("pk", "statement", "review_by", "created_by_id", "assignee_id")
+    return [
+        _Deadline(
+            key=f"review{pk}:{review_by:%Y%m%d}",
+            what=f"The review-by date of claim #{pk} “{Truncator(statement).chars(80)}”",
+            due=f"{review_by:%Y-%m-%d}",
+            claim_id=pk,
+            people=(creator, assignee),
+            link=claim_path(pk),
+        )
+        for pk, statement, review_by, creator, assignee in rows.order_by("pk")
+    ]
+
+
 def record_deadline_notices(*, now: dt.datetime | None = None) -> int:
-    """Tell the people of each claim linked to a follow-up whose deadline is near
-    (NOTIFY_DEADLINE_SOON_HOURS) or passed lately (within NOTIFY_DEADLINE_PASSED_WINDOW_HOURS,
-    so deadlines that passed before anyone could be told do not flood the mail). Once per
-    deadline and person: run it as often as you like. Returns the number of drafts offered."""
+    """Tell the people of each claim whose deadline (a linked follow-up's, or the claim's own
+    review-by date) is near (NOTIFY_DEADLINE_SOON_HOURS) or passed lately (within
+    NOTIFY_DEADLINE_PASSED_WINDOW_HOURS, so deadlines that passed before anyone could be told
+    do not flood the mail). Once per deadline and person: run it as often as you like. Returns
+    the number of drafts offered."""
     now = now or timezone.now()
     soon_until = now + dt.timedelta(hours=settings.NOTIFY_DEADLINE_SOON_HOURS)
     passed_since = now - dt.timedelta(hours=settings.NOTIFY_DEADLINE_PASSED_WINDOW_HOURS)
+    today = timezone.localdate(now)
+    live_claims = Claim.objects.exclude(state=State.ARCHIVED)
     window = {
-        NoticeKind.DEADLINE_SOON: FollowUp.objects.open().filter(
-            due_at__gte=now, due_at__lt=soon_until
+        NoticeKind.DEADLINE_SOON: _follow_up_deadlines(
+            FollowUp.objects.open().filter(due_at__gte=now, due_at__lt=soon_until)
+        )
+        + _review_deadlines(
+            live_claims.filter(review_by__gte=today, review_by__lte=soon_until.date())
         ),
-        NoticeKind.DEADLINE_PASSED: FollowUp.objects.unresolved().filter(
-            due_at__lt=now, due_at__gte=passed_since
+        NoticeKind.DEADLINE_PASSED: _follow_up_deadlines(
+            FollowUp.objects.unresolved().filter(due_at__lt=now, due_at__gte=passed_since)
+        )
+        + _review_deadlines(
+            live_claims.filter(review_by__lt=today, review_by__gte=passed_since.date())
         ),
     }
     offered = 0
-    for kind, follow_ups in window.items():
-        # One query over the follow-up/claim links and one over the follows, whatever the count.
-        links = list(
-            FollowUp.claims.through.objects.filter(followup__in=follow_ups)
-            .values_list(
-                "followup_id",
-                "followup__title",
-                "followup__due_at",
-                "claim_id",
-                "claim__created_by_id",
-                "claim__assignee_id",
-            )
-            .order_by("followup_id", "claim_id")
-        )
+    for kind, deadlines in window.items():
         followers = defaultdict(set)
         for claim_id, user_id in ClaimFollow.objects.filter(
-            claim_id__in={link[3] for link in links}
+            claim_id__in={d.claim_id for d in deadlines}
         ).values_list("claim_id", "user_id"):
             followers[claim_id].add(user_id)
-        drafts = []
-        for fu_id, title, due_at, claim_id, creator, assignee in links:
-            words = "is due" if kind == NoticeKind.DEADLINE_SOON else "passed"
-            due = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
-            for user_id in ({creator, assignee} | followers[claim_id]) - {None}:
-                drafts.append(
-                    Draft(
-                        user_id=user_id,
-                        key=f"{kind}:fu{fu_id}:{due_at:%Y%m%dT%H%M%S}:u{user_id}",
-                        subject=f"Deadline {words} {due}: {Truncator(title).chars(80)}",
-                        body=f"The follow-up “{title}” on claim #{claim_id} {words} {due}.",
-                        link=reverse("admin:tracker_followup_change", args=[fu_id]),
-                    )
-                )
+        words = "is due" if kind == NoticeKind.DEADLINE_SOON else "passed"
+        drafts = [
+            Draft(
+                user_id=user_id,
+                key=f"{kind}:{deadline.key}:u{user_id}",
+                subject=f"Deadline {words} {deadline.due}: {deadline.what}",
+                body=f"{deadline.what} {words} {deadline.due}.",
+                link=deadline.link,
+            )
+            for deadline in deadlines
+            for user_id in ({*deadline.people} | followers[deadline.claim_id]) - {None}
+        ]
         offered += record(kind, drafts)
     return offered
 

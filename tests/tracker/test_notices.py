@@ -161,6 +161,25 @@ def test_deadlines_near_and_passed_tell_creator_and_followers_once_each(
     }
 
 
+def test_a_claims_own_review_by_date_is_a_deadline_too(editor, django_capture_on_commit_callbacks):
+    now = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
+    claim = ClaimFactory(created_by=editor, review_by=dt.date(2026, 3, 3))
+    ClaimFactory(created_by=editor, review_by=dt.date(2026, 3, 3), state=State.ARCHIVED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.record_deadline_notices(now=now)
+        notices.record_deadline_notices(now=now + dt.timedelta(days=2))
+        notices.record_deadline_notices(now=now + dt.timedelta(days=2, hours=1))
+
+    assert [m.subject for m in mail.outbox] == [
+        f"[Claimtracker] Deadline is due 2026-03-03: The review-by date of claim #{claim.pk} "
+        f"“{claim.statement}”",
+        f"[Claimtracker] Deadline passed 2026-03-03: The review-by date of claim #{claim.pk} "
+        f"“{claim.statement}”",
+    ]
+    assert {tuple(_links(m)) for m in mail.outbox} == {(f"/admin/claims/claim/{claim.pk}/change/",)}
+
+
 # --- Preferences and digests -------------------------------------------------------------------
 
 
