@@ -108,3 +108,24 @@ def _overlap(a: dict, b: dict) -> bool:
         and a["y"] < b["y"] + b["height"] - 1
         and b["y"] < a["y"] + a["height"] - 1
     )
+
+
+def test_an_editor_sets_a_digest_on_their_notifications_page(live_server, browser, newsroom):
+    from playwright.sync_api import expect
+
+    from tracker.models import Delivery, NoticeKind, NotificationPreference
+
+    page, console = _page(browser, live_server, "ed", {"width": 1280, "height": 800})
+    page.locator(".needs-me").get_by_role("link", name="My notifications").click()
+    row = page.get_by_role("row", name=NoticeKind.DEADLINE_SOON.label)
+    row.get_by_label("In a daily digest").check()
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("Your notification settings are saved.")).to_be_visible()
+    expect(row.get_by_label("In a daily digest")).to_be_checked()
+    page.screenshot(path=str(ARTIFACTS / "home-ed-notifications-1280x800.png"), full_page=True)
+    assert NotificationPreference.objects.get(kind=NoticeKind.DEADLINE_SOON).delivery == (
+        Delivery.DIGEST
+    )
+    assert page.evaluate("window.__cspViolations") == []
+    assert console == []

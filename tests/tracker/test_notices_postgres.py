@@ -11,7 +11,8 @@ from claims.services import claim_transition
 from claims.workflow import State
 from tests.factories import ClaimFactory, UserFactory
 from tracker import notices
-from tracker.models import NoticeKind, Notification
+from tracker.models import ClaimFollow, NoticeKind, Notification
+from tracker.services import claim_follow
 
 from .test_queue_postgres import run_in_threads
 from .test_tasks_celery import wait_for, worker  # noqa: F401 (a fixture)
@@ -56,3 +57,12 @@ def test_a_returned_claim_is_mailed_by_a_worker_after_commit(worker, reviewer, e
     assert wait_for(lambda: len(mail.outbox) == 1)
     assert mail.outbox[0].to == [editor.email]
     assert Notification.objects.get().sent_at is not None
+
+
+def test_following_a_claim_from_six_requests_at_once_is_one_follow():
+    user, claim = UserFactory(), ClaimFactory()
+
+    added = run_in_threads(list(range(6)), lambda _: claim_follow(claim=claim, by=user))
+
+    assert sum(added) == 1
+    assert ClaimFollow.objects.filter(claim=claim, user=user).count() == 1
