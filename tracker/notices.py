@@ -18,6 +18,7 @@ Two steps, so nothing is mailed for a change that rolled back and nothing is mai
 The deadline sweep's own mail to reviewers stays in tracker/notifications.py."""
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -178,20 +179,30 @@ def claim_moved_notices(*, claim, move, by, reason, **kwargs) -> None:
     )
 
 
-def item_reserved(*, item: ReviewItem, to, by) -> None:
-    """A lead reviewer reserved `item` for `to`: `to` is told (unless they did it themselves)."""
-    if to.pk == by.pk:
+def items_reserved(*, items: list[ReviewItem], to, by) -> None:
+    """A lead reviewer reserved `items` for `to`: `to` is told in one message (unless they did
+    it themselves), linked to the item, or to the queue when there are several."""
+    if not items or to.pk == by.pk:
         return
-    subject = f"{by.get_username()} reserved a review item for you: {item}"
+    if len(items) == 1:
+        subject = f"{by.get_username()} reserved a review item for you: {items[0]}"
+        link = reverse("review:item", args=[items[0].pk])
+    else:
+        subject = f"{by.get_username()} reserved {len(items)} review items for you"
+        link = reverse("review:queue")
+    lines = [f"- {item}: {absolute(reverse('review:item', args=[item.pk]))}" for item in items]
+    # The items and their versions name the event: a later reservation of the same items is a
+    # new version of each.
+    event = hashlib.sha256(",".join(f"{i.pk}v{i.version}" for i in items).encode()).hexdigest()
     record(
         NoticeKind.ASSIGNED,
         [
             Draft(
                 user_id=to.pk,
-                key=f"assigned:item{item.pk}:v{item.version}:u{to.pk}",
+                key=f"assigned:{event[:32]}:u{to.pk}",
                 subject=subject,
-                body=f"{subject}.\n{item.reason_detail}".strip(),
-                link=reverse("review:item", args=[item.pk]),
+                body=f"{subject}.\n" + "\n".join(lines),
+                link=link,
             )
         ],
     )
@@ -382,12 +393,23 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
         return get_connection().send_messages(messages) or 0
 
 
+def prune_sent(*, now: dt.datetime | None = None) -> int:
+    """Delete notifications sent more than NOTIFY_RETENTION_DAYS ago: their keys guard only
+    against events recorded again soon after (a retry, the next deadline scan within its
+    window), never that late. Returns the number deleted."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.NOTIFY_RETENTION_DAYS)
+    deleted, _ = Notification.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted
+
+
 __all__ = [
     "Draft",
     "absolute",
     "deliver_pending",
-    "item_reserved",
+    "items_reserved",
     "preferences_for",
+    "prune_sent",
     "record",
     "record_deadline_notices",
     "send_digests",

@@ -258,7 +258,7 @@ def assign_items(
         raise NotAReviewer(f"{to.get_username()} is not a reviewer.")
     now = timezone.now()
     ids = [i.pk for i in items]
-    assigned = 0
+    assigned = []
     for locked in ReviewItem.objects.locked().filter(pk__in=ids).order_by("pk"):
         if locked.state == Item.OPEN or (
             locked.state == Item.CLAIMED and locked.lease_expires_at <= now
@@ -267,9 +267,9 @@ def assign_items(
                 _expire(locked, now=now)
             locked.assignee = to
             _save(locked, by=by, reason=f"assigned to {to.get_username()}", fields=["assignee"])
-            notices.item_reserved(item=locked, to=to, by=by)
-            assigned += 1
-    return {"assigned": assigned, "skipped": len(ids) - assigned}
+            assigned.append(locked)
+    notices.items_reserved(items=assigned, to=to, by=by)
+    return {"assigned": len(assigned), "skipped": len(ids) - len(assigned)}
 
 
 # --- Feeding and clearing the queue (called by tracker.intake's hooks and the admin) ----------

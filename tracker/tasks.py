@@ -94,8 +94,11 @@ def notification_tick() -> int:
 
 @shared_task(name="tracker.send_notification_digests", ignore_result=True, **MAILING)
 def send_notification_digests() -> int:
-    """Daily: one message per person with their digest notifications, each sent once."""
-    return notices.send_digests()
+    """Daily: one message per person with their digest notifications, each sent once; then
+    forget notifications sent long ago. Returns the number of messages sent."""
+    sent = notices.send_digests()
+    notices.prune_sent()
+    return sent
 
 
 # --- Reviewers' queue ----------------------------------------------------------------------

@@ -196,6 +196,8 @@ NOTIFY_TICK_SECONDS = env.int("NOTIFY_TICK_SECONDS", default=60)
 NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)
 NOTIFY_DEADLINE_SOON_HOURS = env.int("NOTIFY_DEADLINE_SOON_HOURS", default=48)
 NOTIFY_DEADLINE_PASSED_WINDOW_HOURS = env.int("NOTIFY_DEADLINE_PASSED_WINDOW_HOURS", default=48)
+# Sent notifications are kept this long (the daily task deletes older ones).
+NOTIFY_RETENTION_DAYS = env.int("NOTIFY_RETENTION_DAYS", default=30)
 
 # Defined in code so every deployment runs the same schedule; exactly one beat per deployment.
 CELERY_BEAT_SCHEDULE = {

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from claims.services import claim_transition
 from claims.workflow import State
@@ -125,6 +126,21 @@ def test_reserving_an_item_tells_the_reviewer_with_a_link_to_the_item(
     assert _opens(Client(), reviewer, _links(mail.outbox[0])[0]) == 200
 
 
+def test_reserving_several_items_at_once_is_one_message_linking_each(
+    lead_reviewer, reviewer, django_capture_on_commit_callbacks
+):
+    items = [ReviewItemFactory() for _ in range(3)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queue.assign_items(items=items, to=reviewer, by=lead_reviewer)
+
+    [message] = mail.outbox
+    assert "reserved 3 review items for you" in message.subject
+    assert _links(message) == ["/review/"]
+    for item in items:
+        assert f"http://testserver/review/items/{item.pk}/" in message.body
+
+
 def test_reserving_an_item_for_oneself_tells_nobody(lead_reviewer):
     queue.assign_items(items=[ReviewItemFactory()], to=lead_reviewer, by=lead_reviewer)
 
@@ -214,6 +230,19 @@ def test_digest_mode_sends_one_daily_message_listing_each_event_with_its_link(
     assert digest.to == [editor.email] and "daily digest: 2" in digest.subject
     for claim in (first, second):
         assert f"http://testserver/admin/claims/claim/{claim.pk}/change/" in digest.body
+
+
+def test_the_daily_task_forgets_notifications_sent_long_ago(editor, settings):
+    settings.NOTIFY_RETENTION_DAYS = 30
+    for key in ("old", "recent", "unsent"):
+        notices.record(NoticeKind.RETURNED, [notices.Draft(editor.pk, key, key, "", "/admin/")])
+    now = timezone.now()
+    Notification.objects.filter(key="old").update(sent_at=now - dt.timedelta(days=31))
+    Notification.objects.filter(key="recent").update(sent_at=now - dt.timedelta(days=29))
+
+    tasks.send_notification_digests()
+
+    assert set(Notification.objects.values_list("key", flat=True)) == {"recent", "unsent"}
 
 
 def test_a_person_edits_their_own_settings_on_their_page(client, editor):
