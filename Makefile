@@ -58,6 +58,7 @@ run: seed
 	@echo "Claimtracker serves http://$(HOST):$(PORT)/ : admin /admin/, reviewers /review/, API /api/v1/, API docs /api/docs/"
 	@echo "Celery worker and beat log to var/log/celery-worker.log and var/log/celery-beat.log"
 	@trap 'kill $$worker $$beat 2>/dev/null; wait $$worker $$beat 2>/dev/null' EXIT INT TERM; \
+	export CLAIMTRACKER_BASE_URL="$${CLAIMTRACKER_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(VENV)/bin/celery -A config.celery_app worker --loglevel=INFO --concurrency=1 \
 		>var/log/celery-worker.log 2>&1 & worker=$$!; \
 	$(VENV)/bin/celery -A config.celery_app beat --loglevel=INFO \

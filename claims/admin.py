@@ -535,6 +535,10 @@ class TopicAdmin(admin.ModelAdmin):
 @admin.register(Source)
 class SourceAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
     resource_classes = [SourceResource]
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}  # the scale selects' width
+
     list_display = ("title", "publisher", "kind", "reliability", "published_at", "url")
     list_filter = ("kind", "reliability", ("publisher", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "url", "publisher__name")
@@ -554,6 +558,10 @@ class SourceAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
     resource_classes = [EvidenceResource]
+
+    class Media:
+        css = {"all": ["claims/admin.css"]}  # the scale selects' width
+
     list_display = ("claim", "source", "stance", "credibility", "added_by", "added_at")
     list_filter = ("stance", "credibility", "source__reliability")
     search_fields = ("excerpt", "claim__statement", "source__title")

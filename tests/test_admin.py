@@ -65,6 +65,9 @@ def test_every_changelist_change_and_history_page_answers_200_for_a_superuser(cl
     checked = 0
     for model, model_admin in admin.site._registry.items():
         assert client.get(_url(model, "changelist")).status_code == 200, model
+        if getattr(model_admin, "one_page", False):  # a page of one's own, no rows to open
+            checked += 1
+            continue
         obj = model._default_manager.first()
         assert obj is not None, f"no {model.__name__} to open"
         assert client.get(_url(model, "change", obj.pk)).status_code == 200, model

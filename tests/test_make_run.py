@@ -20,3 +20,5 @@ def test_make_run_prints_the_address_it_really_serves():
     assert "ensure_local_admin --url http://127.0.0.1:8765/admin/" in out
     assert "serves http://127.0.0.1:8765/" in out
     assert "runserver 127.0.0.1:8765" in out
+    # Links in the e-mail the worker sends point at the same address, unless set otherwise.
+    assert 'CLAIMTRACKER_BASE_URL="${CLAIMTRACKER_BASE_URL:-http://127.0.0.1:8765}"' in out

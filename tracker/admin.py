@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from claims.admin import (
     ClaimAdmin,
@@ -18,18 +23,34 @@ from claims.errors import DomainError
 from claims.models import Claim
 from claims.subqueries import count_of
 
-from . import queue
+from . import notices, queue
 from .boards import delivery_text
-from .models import FollowUp, Progress, ReviewItem, Scenario, Stance, SweepRun, Term
+from .desk_filters import DueSoonFilter, MyClaimsFilter, SweepRunFilter, UnassignedItemFilter
+from .models import (
+    ClaimFollow,
+    Delivery,
+    FollowUp,
+    NoticeKind,
+    NotificationPreference,
+    Progress,
+    ReviewItem,
+    Scenario,
+    Stance,
+    SweepRun,
+    Term,
+)
 from .resources import FollowUpResource, ScenarioResource
 from .roles import reviewers
 from .selectors import claim_deadline_annotations, claim_is_overdue
 from .services import (
+    claim_follow,
+    claim_unfollow,
     detail_delete,
     detail_save,
     follow_up_create,
     follow_up_set_state,
     follow_up_update,
+    notification_preferences_set,
     scenario_create,
     scenario_set_status,
     scenario_update,
@@ -78,11 +99,42 @@ class OverdueClaimFilter(SubsetFilter):
 @admin.register(Claim)
 class ClaimWithReviewItemsAdmin(ClaimAdmin):
     inlines = [*ClaimAdmin.inlines, ClaimReviewInline]
-    list_filter = (*ClaimAdmin.list_filter, OverdueClaimFilter)
+    list_filter = (MyClaimsFilter, *ClaimAdmin.list_filter, OverdueClaimFilter)
+    # The claims page plus the Follow button (tracker/notices.py tells followers).
+    change_form_template = "admin/tracker/claim_change_form.html"
 
     def deadline_annotations(self) -> dict:
         # The earlier of the review-by date and the claim's next follow-up deadline.
         return claim_deadline_annotations()
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.follow_view))
+        name = f"{self.opts.app_label}_{self.opts.model_name}_follow"
+        return [path("<int:object_id>/follow/", view, name=name), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        following = ClaimFollow.objects.filter(
+            claim_id=object_id if str(object_id).isdigit() else None, user_id=request.user.pk
+        ).exists()
+        return super().change_view(
+            request, object_id, form_url, {"following": following, **(extra_context or {})}
+        )
+
+    def follow_view(self, request, object_id: int):
+        claim = get_object_or_404(Claim, pk=object_id)
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        if request.POST.get("follow") == "off":
+            claim_unfollow(claim=claim, by=request.user)
+            text = f"You no longer follow claim #{claim.pk}."
+        else:
+            claim_follow(claim=claim, by=request.user)
+            text = (
+                f"You follow claim #{claim.pk}: you will hear when it is returned, published or "
+                "reopened, and when its deadlines come near or pass."
+            )
+        self.message_user(request, text, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
 
 
 class LinkedRecordAdmin(ServiceErrorsAdmin, HistoryAdmin):
@@ -336,7 +388,12 @@ class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
         "depends_on",
         "open_items",
     )
-    list_filter = ("state", OverdueFollowUpFilter, ("scenario", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "state",
+        OverdueFollowUpFilter,
+        DueSoonFilter,
+        ("scenario", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("title", "description")
     autocomplete_fields = (
         "scenario",
@@ -464,7 +521,13 @@ class ReviewItemAdmin(HistoryAdmin):
         "lease_expires_at",
         "created_at",
     )
-    list_filter = ("reason", "state", ("assignee", admin.RelatedOnlyFieldListFilter))
+    list_filter = (
+        "reason",
+        "state",
+        UnassignedItemFilter,
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        SweepRunFilter,
+    )
     search_fields = ("claim__statement", "follow_up__title", "resolution_note")
     list_select_related = ("claim", "follow_up", "assignee")
     autocomplete_fields = ("claim", "follow_up")
@@ -556,6 +619,71 @@ class SweepRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice per kind of notification: at once, in the daily digest, or never."""
+
+    def __init__(self, *args, initial: dict[str, str], **kwargs):
+        super().__init__(*args, initial=initial, **kwargs)
+        for kind, label in NoticeKind.choices:
+            self.fields[kind] = forms.ChoiceField(
+                label=label, choices=Delivery.choices, widget=forms.RadioSelect
+            )
+
+
+@admin.register(NotificationPreference)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    """Each person's own notification settings, on one page (no list of other people's): any
+    active staff member may open and change their own, through
+    services.notification_preferences_set."""
+
+    one_page = True  # no rows to list, open or add: the one page is the person's settings
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [path("", self.admin_site.admin_view(self.settings_view), name=name)]
+
+    def settings_view(self, request):
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        form = NotificationSettingsForm(
+            request.POST or None, initial=notices.preferences_for(request.user)
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                notification_preferences_set(user=request.user, choices=form.cleaned_data)
+            except DomainError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, "Your notification settings are saved.")
+                return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "My notifications",
+            "opts": self.opts,
+            "form": form,
+            "email": request.user.email,
+            "follows": ClaimFollow.objects.filter(user_id=request.user.pk)
+            .select_related("claim")
+            .only("claim__id", "claim__statement")
+            .order_by("-created_at"),
+        }
+        return TemplateResponse(request, "admin/tracker/notification_settings.html", context)
 
 
 # The admin index is each role's home page: "Needs me" above the app list, read by tracker/desk.py

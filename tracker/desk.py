@@ -66,30 +66,44 @@ def _was_in_review() -> Exists:
     return Exists(History.objects.filter(id=OuterRef("pk"), state=State.IN_REVIEW))
 
 
-def _my_claims(user: AbstractBaseUser) -> QuerySet[Claim]:
-    return (
-        Claim.objects.filter(created_by_id=user.pk)
-        .annotate(was_in_review=_was_in_review())
-        .select_related("claimant")
-        .only("pk", "statement", "state", "updated_at", "claimant__name")
-        .order_by("-updated_at", "-pk")
-    )
+WAITING_STATES = (State.PENDING_REVIEW, State.IN_REVIEW)
+# The editor's lists, by the name the home page and the claims list's "my claims" filter use.
+MINE = {
+    "drafts": Q(state=State.DRAFT, was_in_review=False),
+    "returned": Q(state=State.DRAFT, was_in_review=True),
+    "waiting": Q(state__in=WAITING_STATES),
+}
+
+
+def my_claims(user: AbstractBaseUser, which: str | None = None) -> QuerySet[Claim]:
+    """Claims `user` created, with `was_in_review`; only those of one list of MINE if named."""
+    mine = Claim.objects.filter(created_by_id=user.pk).annotate(was_in_review=_was_in_review())
+    return mine.filter(MINE[which]) if which else mine
+
+
+def due_soon(now: dt.datetime) -> Q:
+    """Open follow-ups whose deadline falls within SOON of `now`."""
+    return Q(state=FollowUp.State.OPEN, due_at__gte=now, due_at__lt=now + SOON)
+
+
+def unassigned_items() -> QuerySet[ReviewItem]:
+    """Open items nobody holds or is reserved for."""
+    return ReviewItem.objects.filter(state=ReviewItem.State.OPEN, assignee__isnull=True)
 
 
 def _editor_rows(user: AbstractBaseUser, desk: Desk) -> None:
     """Three lists and one aggregate: four queries."""
-    mine = _my_claims(user)
-    waiting_states = [State.PENDING_REVIEW, State.IN_REVIEW]
-    draft = Q(state=State.DRAFT)
-    counts = mine.aggregate(
-        drafts=Count("pk", filter=draft & Q(was_in_review=False)),
-        returned=Count("pk", filter=draft & Q(was_in_review=True)),
-        waiting=Count("pk", filter=Q(state__in=waiting_states)),
+    mine = (
+        my_claims(user)
+        .select_related("claimant")
+        .only("pk", "statement", "state", "updated_at", "claimant__name")
+        .order_by("-updated_at", "-pk")
     )
+    counts = mine.aggregate(**{name: Count("pk", filter=q) for name, q in MINE.items()})
     live = ReviewItem.objects.active().filter(claim_id=OuterRef("pk")).order_by("-created_at")
-    desk.drafts = Rows(list(mine.filter(draft, was_in_review=False)[:LIMIT]), counts["drafts"])
-    desk.returned = Rows(list(mine.filter(draft, was_in_review=True)[:LIMIT]), counts["returned"])
-    waiting = mine.filter(state__in=waiting_states).annotate(
+    desk.drafts = Rows(list(mine.filter(MINE["drafts"])[:LIMIT]), counts["drafts"])
+    desk.returned = Rows(list(mine.filter(MINE["returned"])[:LIMIT]), counts["returned"])
+    waiting = mine.filter(MINE["waiting"]).annotate(
         item_id=Subquery(live.values("pk")[:1]),
         item_reason=Subquery(live.values("reason")[:1]),
         item_assignee=Subquery(live.values("assignee__username")[:1]),
@@ -100,7 +114,7 @@ def _editor_rows(user: AbstractBaseUser, desk: Desk) -> None:
 def _follow_up_rows(now: dt.datetime, desk: Desk) -> None:
     """Due within SOON and overdue, each with its claims: one aggregate, two lists, two
     prefetches."""
-    soon = Q(state=FollowUp.State.OPEN, due_at__gte=now, due_at__lt=now + SOON)
+    soon = due_soon(now)
     overdue = FollowUp.objects.overdue(at=now)
     counts = FollowUp.objects.aggregate(
         soon=Count("pk", filter=soon),
@@ -127,7 +141,7 @@ def _reviewer_rows(user: AbstractBaseUser, desk: Desk) -> None:
 
 def _lead_rows(desk: Desk) -> None:
     """Open items nobody holds or is reserved for, oldest first: two queries."""
-    unassigned = ReviewItem.objects.filter(state=ReviewItem.State.OPEN, assignee__isnull=True)
+    unassigned = unassigned_items()
     items = unassigned.select_related("claim", "follow_up").order_by("created_at", "pk")
     desk.unassigned = Rows(list(items[:LIMIT]), unassigned.count())
 
@@ -152,4 +166,4 @@ def desk_for(user: AbstractBaseUser, *, now: dt.datetime | None = None) -> Desk:
     return desk
 
 
-__all__ = ["LIMIT", "Desk", "Rows", "desk_for"]
+__all__ = ["LIMIT", "MINE", "Desk", "Rows", "desk_for", "due_soon", "my_claims", "unassigned_items"]

@@ -651,3 +651,97 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"Sweep at {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- Following claims and personal notifications (tracker/notices.py) ----------------------
+
+
+class ClaimFollow(models.Model):
+    """A person asked to hear about a claim (its moves and its deadlines) as its creator does."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claim_follows"
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "user"], name="claim_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows claim #{self.claim_id}"
+
+
+class NoticeKind(models.TextChoices):
+    ASSIGNED = "assigned", "A review item is reserved for me"
+    RETURNED = "returned", "My claim is returned to its editor"
+    PUBLISHED = "published", "My claim is published"
+    REOPENED = "reopened", "My claim is reopened"
+    DEADLINE_SOON = "deadline_soon", "A deadline of my claim is near"
+    DEADLINE_PASSED = "deadline_passed", "A deadline of my claim passed"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "At once"
+    DIGEST = "digest", "In a daily digest"
+    OFF = "off", "Never"
+
+
+class NotificationPreference(models.Model):
+    """How one person hears about one kind of event; no row means at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")
+        ]
+        # In the admin's app list this is each person's own settings page.
+        verbose_name = "notification setting"
+        verbose_name_plural = "my notifications"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} — {self.get_delivery_display()}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def pending(self, delivery: str):
+        return self.filter(sent_at__isnull=True, delivery=delivery)
+
+
+class Notification(models.Model):
+    """One event told to one person. `key` names the event and the person, so an event recorded
+    twice (a retried task, two workers at once) is one row, and a row is mailed once: whoever
+    marks it sent, in the transaction that sends it, is the only one who sends it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, help_text="Path of the page to act on.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # What is left to send: few rows at any time, read every minute.
+            models.Index(
+                fields=["delivery", "user", "id"],
+                condition=Q(sent_at__isnull=True),
+                name="notification_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.subject}"

@@ -17,12 +17,14 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
 
 from . import roles
 from .models import ReviewItem, SweepRun
+from .notices import absolute, claim_path
 
 # Enough to act on; the review queue has the rest.
 MAX_LINES = 50
@@ -94,7 +96,7 @@ def notify_unnotified_items() -> int:
 
 
 def _claim_line(claim: Claim) -> str:
-    return f"- claim #{claim.pk}: {claim}"
+    return f"- claim #{claim.pk}: {claim}\n  {absolute(claim_path(claim.pk))}"
 
 
 def _summary(runs: dict, when: str, by_reason: dict[str, int], items) -> str:
@@ -109,9 +111,23 @@ def _summary(runs: dict, when: str, by_reason: dict[str, int], items) -> str:
     ]
     sample = items.select_related("claim", "follow_up").order_by("pk")[:MAX_LINES]
     lines += [
-        f"- {item}" + (f" ({item.follow_up})" if item.follow_up_id else "") for item in sample
+        f"- {item}"
+        + (f" ({item.follow_up})" if item.follow_up_id else "")
+        + f"\n  {absolute(reverse('review:item', args=[item.pk]))}"
+        for item in sample
     ]
     total = sum(by_reason.values())
     if total > MAX_LINES:
         lines.append(f"… and {total - MAX_LINES} more in the review queue.")
+    lines.append(f"\nAll of them: {absolute(_sweep_items_path(items))}")
     return "\n".join(lines)
+
+
+def _sweep_items_path(items) -> str:
+    """The admin's list of these items: those of the one run that opened them, else the open
+    ones (a run that crashed and the one that caught up)."""
+    runs = list(items.values_list("sweep_run", flat=True).order_by().distinct()[:2])
+    changelist = reverse("admin:tracker_reviewitem_changelist")
+    if len(runs) == 1:
+        return f"{changelist}?sweep_run={runs[0]}"
+    return f"{changelist}?state__exact=open"

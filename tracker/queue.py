@@ -30,6 +30,7 @@ from claims.models import Claim
 from claims.services import claim_lock_at_version, claim_transition
 from claims.workflow import State
 
+from . import notices
 from .errors import (
     ClaimNeedsVerdict,
     InvalidResolution,
@@ -257,7 +258,7 @@ def assign_items(
         raise NotAReviewer(f"{to.get_username()} is not a reviewer.")
     now = timezone.now()
     ids = [i.pk for i in items]
-    assigned = 0
+    assigned = []
     for locked in ReviewItem.objects.locked().filter(pk__in=ids).order_by("pk"):
         if locked.state == Item.OPEN or (
             locked.state == Item.CLAIMED and locked.lease_expires_at <= now
@@ -266,8 +267,9 @@ def assign_items(
                 _expire(locked, now=now)
             locked.assignee = to
             _save(locked, by=by, reason=f"assigned to {to.get_username()}", fields=["assignee"])
-            assigned += 1
-    return {"assigned": assigned, "skipped": len(ids) - assigned}
+            assigned.append(locked)
+    notices.items_reserved(items=assigned, to=to, by=by)
+    return {"assigned": len(assigned), "skipped": len(ids) - len(assigned)}
 
 
 # --- Feeding and clearing the queue (called by tracker.intake's hooks and the admin) ----------

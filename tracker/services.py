@@ -1,19 +1,31 @@
-"""Writes to scenarios and follow-ups. A scenario's status moves only through
-`scenario_set_status`, a follow-up's state only through `follow_up_set_state` (and the deadline
-sweep); both read their tables in tracker/workflows.py."""
+"""Writes to scenarios and follow-ups, and each person's follows and notification settings. A
+scenario's status moves only through `scenario_set_status`, a follow-up's state only through
+`follow_up_set_state` (and the deadline sweep); both read their tables in tracker/workflows.py."""
 
 import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from claims.audit import stamp
+from claims.errors import DomainError
+from claims.models import Claim
 from claims.services import lock_at_version
 
-from .models import FollowUp, Progress, Scenario, Stance, Term
+from .models import (
+    ClaimFollow,
+    Delivery,
+    FollowUp,
+    NoticeKind,
+    NotificationPreference,
+    Progress,
+    Scenario,
+    Stance,
+    Term,
+)
 from .workflows import FOLLOW_UP_WORKFLOW, SCENARIO_WORKFLOW
 
 S = FollowUp.State
@@ -276,4 +288,49 @@ def _touch_scenario(obj: Term | Stance | Progress) -> None:
     elif isinstance(obj, Progress):
         FollowUp.objects.filter(pk=obj.follow_up_id).update(
             version=F("version") + 1, updated_at=timezone.now()
+        )
+
+
+# --- Following claims and notification settings (tracker/notices.py reads them) ------------
+
+
+class NotificationSettingsInvalid(DomainError):
+    code = "notification_settings_invalid"
+    http_status = 400
+
+
+def claim_follow(*, claim: Claim, by: AbstractBaseUser) -> bool:
+    """`by` hears about `claim` as its creator does. Following twice, also at the same moment,
+    is one follow (the database's unique constraint). Returns True if this call added it."""
+    try:
+        with transaction.atomic():
+            _, created = ClaimFollow.objects.get_or_create(claim_id=claim.pk, user_id=by.pk)
+    except IntegrityError:  # followed by a concurrent request a moment ago
+        return False
+    return created
+
+
+def claim_unfollow(*, claim: Claim, by: AbstractBaseUser) -> bool:
+    """`by` no longer hears about `claim` as a follower. Returns True if they followed it."""
+    deleted, _ = ClaimFollow.objects.filter(claim_id=claim.pk, user_id=by.pk).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def notification_preferences_set(*, user: AbstractBaseUser, choices: dict[str, str]) -> None:
+    """Set how `user` hears about each kind named in `choices` (kind -> delivery); kinds not
+    named keep their setting. Refuses unknown kinds or deliveries, changing nothing."""
+    errors = {
+        kind: [f"“{delivery}” is not a delivery choice."]
+        for kind, delivery in choices.items()
+        if delivery not in Delivery.values
+    }
+    errors |= {
+        kind: ["Not a kind of notification."] for kind in choices if kind not in NoticeKind.values
+    }
+    if errors:
+        raise NotificationSettingsInvalid(field_errors=errors)
+    for kind, delivery in choices.items():
+        NotificationPreference.objects.update_or_create(
+            user_id=user.pk, kind=kind, defaults={"delivery": delivery}
         )

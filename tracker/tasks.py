@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.utils import InterfaceError, OperationalError
 from kombu.exceptions import KombuError
 
-from . import notifications, queue, sweep
+from . import notices, notifications, queue, sweep
 from .models import ReviewItem
 
 logger = logging.getLogger(__name__)
@@ -52,21 +52,53 @@ def sweep_deadlines() -> dict:
     return result.as_dict()
 
 
-@shared_task(
-    name="tracker.notify_sweep_run",
-    autoretry_for=TRANSIENT_DB_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    max_retries=5,
-    # E-mail cannot be unsent: acknowledge on receipt, so a worker crash never sends twice.
-    acks_late=False,
-)
+# Tasks that send e-mail. E-mail cannot be unsent: acknowledged on receipt, so a worker crash
+# never sends twice (what was mailed is marked in the database, and a later run makes up a
+# lost one); a database that is restarting is waited for.
+MAILING = {
+    "autoretry_for": TRANSIENT_DB_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "max_retries": 5,
+    "acks_late": False,
+}
+
+
+@shared_task(name="tracker.notify_sweep_run", **MAILING)
 def notify_sweep_run(sweep_run_id: int | None = None) -> int:
     """E-mail each person concerned by the sweep items nobody was told about yet, run
     `sweep_run_id`'s and any a crashed run left, exactly once (tracker.notifications keeps what
     was mailed in the database). The id only names the run that asked. Returns the number of
     messages sent."""
     return notifications.notify_unnotified_items()
+
+
+# --- Personal notifications (tracker/notices.py) -------------------------------------------
+# A copy lost with a crashed worker is made up by the periodic tick; a retry or a second copy
+# finds the rows marked sent.
+@shared_task(name="tracker.deliver_notifications", ignore_result=True, **MAILING)
+def deliver_notifications() -> int:
+    """Mail every notification due at once that nobody sent yet, each exactly once. Enqueued
+    on commit by whatever recorded them. Returns the number of messages sent."""
+    return notices.deliver_pending()
+
+
+@shared_task(name="tracker.notification_tick", ignore_result=True, **MAILING)
+def notification_tick() -> int:
+    """Periodic: record the notices for deadlines that came near or passed, and mail whatever
+    is due at once and still unsent (a delivery lost with a crashed worker). Safe to overlap
+    with itself and with deliveries. Returns the number of messages sent."""
+    notices.record_deadline_notices()
+    return notices.deliver_pending()
+
+
+@shared_task(name="tracker.send_notification_digests", ignore_result=True, **MAILING)
+def send_notification_digests() -> int:
+    """Daily: one message per person with their digest notifications, each sent once; then
+    forget notifications sent long ago. Returns the number of messages sent."""
+    sent = notices.send_digests()
+    notices.prune_sent()
+    return sent
 
 
 # --- Reviewers' queue ----------------------------------------------------------------------

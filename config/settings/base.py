@@ -4,6 +4,7 @@ the environment (or a `.env` file beside manage.py), read once here through djan
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django_guid.integrations import CeleryIntegration
 
 from config.log_formats import formatters
@@ -211,6 +212,19 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", defaul
 # Prefixed to the links in webhook payloads (e.g. https://claims.example.org); empty: paths.
 WEBHOOK_LINK_BASE_URL = env.str("WEBHOOK_LINK_BASE_URL", default="")
 
+# --- Personal notifications (tracker/notices.py) -------------------------------------------
+# Where the links in e-mail point: the address people open the admin at.
+CLAIMTRACKER_BASE_URL = env.str("CLAIMTRACKER_BASE_URL", default="http://127.0.0.1:8000")
+# How often deadlines are scanned and lost deliveries made up; the hour (TIME_ZONE) of the
+# daily digest; how long before a deadline people hear it is near; how long after a deadline
+# passed it is still worth telling (older ones were passed before anyone could be told).
+NOTIFY_TICK_SECONDS = env.int("NOTIFY_TICK_SECONDS", default=60)
+NOTIFY_DIGEST_HOUR = env.int("NOTIFY_DIGEST_HOUR", default=7)
+NOTIFY_DEADLINE_SOON_HOURS = env.int("NOTIFY_DEADLINE_SOON_HOURS", default=48)
+NOTIFY_DEADLINE_PASSED_WINDOW_HOURS = env.int("NOTIFY_DEADLINE_PASSED_WINDOW_HOURS", default=48)
+# Sent notifications are kept this long (the daily task deletes older ones).
+NOTIFY_RETENTION_DAYS = env.int("NOTIFY_RETENTION_DAYS", default=30)
+
 # Defined in code so every deployment runs the same schedule; exactly one beat per deployment.
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {
@@ -234,6 +248,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.purge_changes",
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
+    },
+    "notification-tick": {
+        "task": "tracker.notification_tick",
+        "schedule": float(NOTIFY_TICK_SECONDS),
+        "options": {"expires": float(NOTIFY_TICK_SECONDS)},
+    },
+    "notification-digests": {
+        "task": "tracker.send_notification_digests",
+        "schedule": crontab(hour=NOTIFY_DIGEST_HOUR, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(

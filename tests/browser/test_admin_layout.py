@@ -213,3 +213,41 @@ def test_the_keyboard_makes_a_move_and_saves(live_server, browser, desk):
     claim.refresh_from_db()
     assert claim.statement == "A draft submitted by keyboard."
     page.close()
+
+
+def test_the_evidence_and_source_forms_size_their_scale_selects_to_their_options(
+    live_server, browser, desk
+):
+    """The credibility and reliability selects are as wide as the grade they show, no wider and
+    not cut short, on the evidence form, the source form and the claim's evidence inline."""
+    evidence = desk.evidence.order_by("pk").first()
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.set_default_timeout(15_000)
+    _log_in(page, live_server.url)
+    ARTIFACTS.mkdir(exist_ok=True)
+    pages = {
+        "evidence": (f"/admin/claims/evidence/{evidence.pk}/change/", "#id_credibility"),
+        "source": (f"/admin/claims/source/{evidence.source_id}/change/", "#id_reliability"),
+        "claim": (f"/admin/claims/claim/{desk.pk}/change/", "#id_evidence-0-credibility"),
+    }
+    for name, (path, select) in pages.items():
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        page.locator(select).scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"desk-{name}-form-1440x900.png"))
+        sizes = page.eval_on_selector(
+            select,
+            """s => {
+                const probe = document.createElement("span");
+                probe.style.cssText = "position:absolute;visibility:hidden;white-space:pre";
+                probe.style.font = getComputedStyle(s).font;
+                document.body.append(probe);
+                probe.textContent = s.options[s.selectedIndex].text;
+                const shown = probe.getBoundingClientRect().width;
+                probe.remove();
+                return {width: s.getBoundingClientRect().width, shown};
+            }""",
+        )
+        # Room for the grade shown plus padding and the arrow, no more.
+        assert sizes["shown"] < sizes["width"] <= sizes["shown"] + 40, (name, sizes)
+    page.close()

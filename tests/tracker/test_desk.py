@@ -2,6 +2,7 @@
 number of queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.models import Claim
 from claims.workflow import State
 from tests.factories import ClaimFactory, UserFactory
 from tests.tracker.factories import FollowUpFactory, ReviewItemFactory
@@ -178,6 +180,63 @@ def test_someone_without_staff_is_sent_to_the_login_page(client, editor, reviewe
     response = client.get(INDEX)
     assert response.status_code == 302
     assert "Needs me" not in response.content.decode()
+
+
+# --- "n more" links -------------------------------------------------------------------------
+
+MORE = re.compile(r'<p class="desk-more"><a href="([^"]+)">(\d+) more</a>')
+
+
+def _listed(client, url: str) -> set[int]:
+    response = client.get(url.replace("&amp;", "&"))
+    assert response.status_code == 200, url  # an unknown filter would redirect to ?e=1
+    return {obj.pk for obj in response.context["cl"].queryset}
+
+
+def test_each_more_link_lists_exactly_the_rows_the_home_page_counted(
+    client, editor, reviewer, lead_reviewer
+):
+    made = _fill(editor=editor, reviewer=reviewer, n=LIMIT + 2)
+    made["sweep"].review_items.set(made["unassigned"][:3])
+    lead_reviewer.groups.add(*editor.groups.all())  # a lead who also logs claims: every list
+    expected = {
+        "returned": {c.pk for c in made["returned"]},
+        "drafts": {c.pk for c in made["drafts"]},
+        "waiting": {c.pk for c in made["waiting"]},
+        "overdue": {f.pk for f in made["overdue"]},
+        "due_soon": {f.pk for f in made["due_soon"]},
+        "unassigned": {i.pk for i in made["unassigned"] + made["waiting_items"]},
+    }
+    client.force_login(lead_reviewer)
+    for claims in (made["drafts"], made["returned"], made["waiting"]):
+        Claim.objects.filter(pk__in=[c.pk for c in claims]).update(created_by=lead_reviewer)
+    desk = desk_for(lead_reviewer)
+    page = client.get(INDEX).content.decode()
+
+    links = MORE.findall(page)
+    by_list = {name: getattr(desk, name) for name in expected}
+    assert len(links) == len(expected)
+    for url, more in links:
+        [name] = [n for n, rows in by_list.items() if rows.more == int(more) and url.find(n) > 0]
+        assert _listed(client, url) == expected[name], name
+        assert {row.pk for row in by_list[name].items} <= expected[name]
+    sweep = re.search(r'href="([^"]+sweep_run=\d+)"', page).group(1)
+    assert _listed(client, sweep) == {i.pk for i in made["unassigned"][:3]}
+
+
+def test_another_editors_my_claims_filter_is_empty(client, editor, reviewer):
+    _fill(editor=editor, reviewer=reviewer, n=2)
+    other = UserFactory(username="other-editor")
+    other.groups.add(*editor.groups.all())
+    client.force_login(other)
+
+    assert _listed(client, reverse("admin:claims_claim_changelist") + "?mine=all") == set()
+
+
+def test_a_made_up_sweep_run_filter_lists_nothing(client, superuser):
+    client.force_login(superuser)
+
+    assert _listed(client, reverse("admin:tracker_reviewitem_changelist") + "?sweep_run=x") == set()
 
 
 # --- Query counts ---------------------------------------------------------------------------
