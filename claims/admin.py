@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
+from .admin_similar import FoldedSearchAdmin, mark_duplicate, merge_duplicate, similar_view
 from .errors import DomainError
 from .history_story import claim_story
 from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
@@ -209,6 +212,7 @@ class ClaimAdminForm(forms.ModelForm):
         model = Claim
         fields = (
             "statement",
+            "language",
             "claimant",
             "topic",
             "claimed_on",
@@ -248,7 +252,7 @@ def _edited(instance, changed: list[str]) -> dict:
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
+class ClaimAdmin(FoldedSearchAdmin, ServiceErrorsAdmin, HistoryAdmin):
     form = ClaimAdminForm
     action_form = ReasonActionForm
     # Eight columns that fit a 1280 px laptop beside the filters (tests/browser/
@@ -276,6 +280,7 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
         ("claimant", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("statement", "assessment_note", "claimant__name")
+    folded_search_fields = ("search_text", "claimant__search_names")
     autocomplete_fields = ("claimant", "topic", "assignee")
     # The verdict (assessment and note) is set by resolving a review item, never on this form.
     readonly_fields = (
@@ -288,7 +293,7 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("statement", "claimant", "topic", "claimed_on")}),
+        (None, {"fields": ("statement", "language", "claimant", "topic", "claimed_on")}),
         ("Quantity", {"fields": ("quantity", "quantity_unit")}),
         ("Assessment", {"fields": ("state", "assessment", "assessment_note")}),
         ("Work", {"fields": ("priority", "assignee", "review_by")}),
@@ -308,8 +313,12 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
     )
     inlines = [EvidenceInline, ClaimRelationInline, IncomingRelationInline]
     actions = [
-        _move_action(name, permission)
-        for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
+        *(
+            _move_action(name, permission)
+            for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
+        ),
+        mark_duplicate,
+        merge_duplicate,
     ]
     date_hierarchy = "claimed_on"
     list_per_page = 50
@@ -320,6 +329,8 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
 
     class Media:
         css = {"all": ["claims/admin.css"]}
+        # The add form's "already tracked?" hint (asks similar_view, below).
+        js = ["claims/similar_claims.js"]
 
     def get_queryset(self, request):
         return (
@@ -439,7 +450,12 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.move_view))
         name = f"{self.opts.app_label}_{self.opts.model_name}_move"
-        return [path("<int:object_id>/move/", view, name=name), *super().get_urls()]
+        similar = self.admin_site.admin_view(partial(similar_view, self))
+        return [
+            path("<int:object_id>/move/", view, name=name),
+            path("similar/", similar, name=f"{self.opts.app_label}_{self.opts.model_name}_similar"),
+            *super().get_urls(),
+        ]
 
     def workflow_moves(self, request, claim: Claim) -> list[workflow.Transition]:
         """The moves out of the claim's state this user may make, in the table's order."""
@@ -495,10 +511,12 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(FoldedSearchAdmin):
     list_display = ("name", "kind", "country_code", "parent", "claim_count")
     list_filter = ("kind", "country_code")
     search_fields = ("name",)
+    # The claimant autocomplete finds "Зеленський" and "zelensky" too.
+    folded_search_fields = ("search_names",)
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
 

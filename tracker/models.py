@@ -8,6 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from claims.languages import language_field
 from claims.models import Actor, Claim, Source, Versioned
 
 
@@ -37,6 +38,7 @@ class Scenario(Versioned):
     proposed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     description = models.TextField(blank=True)
+    language = language_field("the scenario's title and description are written in")
     sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")
     claims = models.ManyToManyField(Claim, blank=True, related_name="scenarios")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
