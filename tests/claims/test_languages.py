@@ -162,3 +162,13 @@ def test_api_returns_translations_and_prefers_the_asked_language(db, client, edi
     listed = client.get("/api/v1/claims/", {"lang": "ru"}).json()["results"][0]
     assert listed["shown_statement"]["text"] == "Kyiv will not surrender."
     assert listed["shown_statement"]["translated"] is False
+
+
+@pytest.mark.needs_tracker
+@pytest.mark.parametrize("name", ["Zelensky", "Зеленський", "Зеленский", "zelenskyy"])
+def test_the_seeds_actors_are_found_by_their_aliases(db, name):
+    from django.core.management import call_command
+
+    call_command("load_seed", verbosity=0)
+    assert Actor.objects.by_name(name).name == "Volodymyr Zelenskiy"
+    assert Claim.objects.filter(language="en").count() == Claim.objects.count() == 15
