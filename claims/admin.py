@@ -20,7 +20,7 @@ from . import workflow
 from .admin_similar import FoldedSearchAdmin, mark_duplicate, merge_duplicate, similar_view
 from .errors import DomainError
 from .history_story import claim_story
-from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
+from .models import Actor, Claim, ClaimRelation, ClaimTranslation, Evidence, Source, Topic
 from .services import (
     StaleVersion,
     claim_create,
@@ -37,6 +37,7 @@ from .services import (
     source_create,
     source_update,
 )
+from .translations import translation_remove, translation_set
 
 
 def refusal_text(exc: Exception) -> str:
@@ -199,6 +200,17 @@ class IncomingRelationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("from_claim")
 
 
+class TranslationInline(admin.TabularInline):
+    """The statement in other languages; written through claims.translations."""
+
+    model = ClaimTranslation
+    verbose_name, verbose_name_plural = "translation", "translations of the statement"
+    fields = ("language", "text", "translator")
+    readonly_fields = ("translator",)
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+
 class ClaimAdminForm(forms.ModelForm):
     """Adds a reason for the history, and refuses to overwrite a claim that someone else saved
     after this form was opened (the admin's side of the API's If-Match)."""
@@ -311,7 +323,7 @@ class ClaimAdmin(FoldedSearchAdmin, ServiceErrorsAdmin, HistoryAdmin):
             },
         ),
     )
-    inlines = [EvidenceInline, ClaimRelationInline, IncomingRelationInline]
+    inlines = [TranslationInline, EvidenceInline, ClaimRelationInline, IncomingRelationInline]
     actions = [
         *(
             _move_action(name, permission)
@@ -438,6 +450,21 @@ class ClaimAdmin(FoldedSearchAdmin, ServiceErrorsAdmin, HistoryAdmin):
                     kind=relation.kind,
                     note=relation.note,
                     by=by,
+                )
+        elif formset.model is ClaimTranslation:
+            for translation in formset.deleted_objects:
+                translation_remove(translation=translation, by=by)
+            for translation, changed in formset.changed_objects:
+                if "language" in changed:  # a new language is a new row; the old one goes
+                    translation_remove(
+                        translation=ClaimTranslation.objects.get(pk=translation.pk), by=by
+                    )
+                translation_set(
+                    claim=form.instance, language=translation.language, text=translation.text, by=by
+                )
+            for translation in formset.new_objects:
+                translation_set(
+                    claim=form.instance, language=translation.language, text=translation.text, by=by
                 )
         elif formset.has_changed():
             raise PermissionDenied(f"{formset.model._meta.verbose_name_plural} are read-only here.")

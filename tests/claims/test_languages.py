@@ -36,14 +36,6 @@ def test_search_folds_case_and_script_on_postgres_too(db):
     assert Claim.objects.matching("ERDOGAN меморандум").count() == 1
 
 
-def test_api_search_folds_case_in_cyrillic(db, client, editor):
-    ClaimFactory(statement=MEMORANDUM)
-    client.force_login(editor)
-    response = client.get("/api/v1/claims/", {"q": "МЕМОРАНДУМ"})
-    assert response.status_code == 200
-    assert [c["statement"] for c in response.json()["results"]] == [MEMORANDUM]
-
-
 def test_search_column_follows_an_edit(db, editor):
     claim = claim_create(by=editor, statement="Первоначальный текст", claimant=ActorFactory())
     claim_update(claim=claim, by=editor, data={"statement": "Новый Текст"})
@@ -147,23 +139,6 @@ def test_one_translation_per_claim_and_language_in_the_database(db):
         ClaimTranslation.objects.create(claim=claim, language="ru", text="Два.")
 
 
-def test_api_returns_translations_and_prefers_the_asked_language(db, client, editor):
-    claim = ClaimFactory(statement="Kyiv will not surrender.", language="en")
-    translation_set(claim=claim, language="uk", text="Київ не здасться.", by=editor)
-    client.force_login(editor)
-    body = client.get(f"/api/v1/claims/{claim.pk}/", {"lang": "uk"}).json()
-    assert body["language"] == "en"
-    assert body["translations"] == [{"language": "uk", "text": "Київ не здасться."}]
-    assert body["shown_statement"] == {
-        "language": "uk",
-        "text": "Київ не здасться.",
-        "translated": True,
-    }
-    listed = client.get("/api/v1/claims/", {"lang": "ru"}).json()["results"][0]
-    assert listed["shown_statement"]["text"] == "Kyiv will not surrender."
-    assert listed["shown_statement"]["translated"] is False
-
-
 @pytest.mark.needs_tracker
 @pytest.mark.parametrize("name", ["Zelensky", "Зеленський", "Зеленский", "zelenskyy"])
 def test_the_seeds_actors_are_found_by_their_aliases(db, name):
@@ -172,3 +147,24 @@ def test_the_seeds_actors_are_found_by_their_aliases(db, name):
     call_command("load_seed", verbosity=0)
     assert Actor.objects.by_name(name).name == "Volodymyr Zelenskiy"
     assert Claim.objects.filter(language="en").count() == Claim.objects.count() == 15
+
+
+def test_admin_adds_a_translation_through_the_service(db, admin_client, admin_user):
+    from tests.admin_forms import change_form_data
+
+    claim = ClaimFactory(statement="Kyiv will not surrender.", language="en")
+    url = f"/admin/claims/claim/{claim.pk}/change/"
+    data = change_form_data(
+        admin_client.get(url),
+        **{
+            "translations-TOTAL_FORMS": "1",
+            "translations-0-claim": str(claim.pk),
+            "translations-0-language": "uk",
+            "translations-0-text": "Київ не здасться.",
+        },
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    translation = claim.translations.get()
+    assert (translation.language, translation.translator) == ("uk", admin_user)
+    assert translation.history.get().history_user == admin_user
