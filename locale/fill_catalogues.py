@@ -91,9 +91,53 @@ T = {
     "Show": ("Показати", "Показать"),
     "Follow-up deadlines": ("Терміни подальших кроків", "Сроки последующих шагов"),
     "Claims by assessment": ("Твердження за оцінкою", "Утверждения по оценке"),
+    # The item page (tracker/item.html).
+    "Item #%(pk)s": ("Елемент #%(pk)s", "Элемент #%(pk)s"),
+    "← Back to the queue": ("← Назад до черги", "← Назад к очереди"),
+    "Take this item": ("Взяти цей елемент", "Взять этот элемент"),
+    "Renew lease": ("Подовжити оренду", "Продлить аренду"),
+    "Reason for releasing": ("Причина повернення", "Причина возврата"),
+    "Reason (optional)": ("Причина (необов’язково)", "Причина (необязательно)"),
+    "Release to the queue": ("Повернути до черги", "Вернуть в очередь"),
+    "Claimant": ("Автор твердження", "Автор утверждения"),
+    "Claimed on": ("Дата твердження", "Дата утверждения"),
+    "Quantity": ("Кількість", "Количество"),
+    "State": ("Стан", "Состояние"),
+    "Assessment": ("Оцінка", "Оценка"),
+    "Assessment note": ("Пояснення оцінки", "Пояснение оценки"),
+    "Version": ("Версія", "Версия"),
+    "Sources and evidence": ("Джерела й докази", "Источники и доказательства"),
+    "Source": ("Джерело", "Источник"),
+    "Stance": ("Позиція", "Позиция"),
+    "Grade": ("Оцінка джерела", "Оценка источника"),
+    "Excerpt": ("Уривок", "Отрывок"),
+    "No evidence yet.": ("Доказів поки немає.", "Доказательств пока нет."),
+    "Related and contradicting claims": (
+        "Пов’язані й суперечливі твердження",
+        "Связанные и противоречащие утверждения",
+    ),
+    "None recorded.": ("Нічого не записано.", "Ничего не записано."),
+    "Scenarios and follow-ups": ("Сценарії й подальші кроки", "Сценарии и последующие шаги"),
+    "Scenarios": ("Сценарії", "Сценарии"),
+    "Follow-ups": ("Подальші кроки", "Последующие шаги"),
+    "None linked.": ("Нічого не пов’язано.", "Ничего не связано."),
+    "Met on": ("Виконано", "Выполнено"),
+    "Promise": ("Обіцянка", "Обещание"),
+    "History": ("Історія", "История"),
+    "Claim": ("Твердження", "Утверждение"),
+    "When": ("Коли", "Когда"),
+    "Who": ("Хто", "Кто"),
+    "Why": ("Чому", "Почему"),
+    "This item": ("Цей елемент", "Этот элемент"),
+    "Resolve": ("Вирішити", "Решить"),
+    "Add evidence": ("Додати доказ", "Добавить доказательство"),
+    "Follow-up": ("Подальший крок", "Последующий шаг"),
+    "Resolve item": ("Вирішити елемент", "Решить элемент"),
+    "Dismiss": ("Відхилити", "Отклонить"),
+    "Dismiss item": ("Відхилити елемент", "Отклонить элемент"),
 }
 
-ENTRY = re.compile(r'(msgid (?:"(?:[^"\\]|\\.)*"\n)+)(msgstr (?:"(?:[^"\\]|\\.)*"\n)+)')
+ENTRY = re.compile(r'((?:#.*\n)*)(msgid (?:"(?:[^"\\]|\\.)*"\n)+)(msgstr (?:"(?:[^"\\]|\\.)*"\n)+)')
 
 
 def _text(block: str) -> str:
@@ -111,10 +155,19 @@ def fill(language: str, index: int) -> int:
 
     def replace(match):
         nonlocal done
-        msgid = _text(match.group(1)[len("msgid ") :])
+        comments, msgid_block = match.group(1), match.group(2)
+        msgid = _text(msgid_block[len("msgid ") :])
         if msgid in T:
             done += 1
-            return f"{match.group(1)}msgstr {_quoted(T[msgid][index])}\n"
+            # makemessages marks a new string "fuzzy" when it resembles an old one; the
+            # translation written here is the real one, so the guess and its flag go.
+            kept = [
+                line.replace(", fuzzy", "") if line.startswith("#,") else line
+                for line in comments.splitlines()
+                if not line.startswith("#|") and line.strip() != "#, fuzzy"
+            ]
+            head = "".join(f"{line}\n" for line in kept)
+            return f"{head}{msgid_block}msgstr {_quoted(T[msgid][index])}\n"
         return match.group(0)
 
     text = ENTRY.sub(replace, path.read_text())
