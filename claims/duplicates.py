@@ -81,10 +81,16 @@ def claim_merge(
     original already has from the same source and stance keeps the duplicate's excerpt and note
     in its note; the duplicate is archived with a `duplicates` relation to the original. Both
     claims' histories say what happened. All or nothing: a refusal (an archived original, a
-    duplicate a reviewer holds) changes nothing."""
+    duplicate a reviewer holds or already merged) changes nothing. Both rows are locked first,
+    so of two concurrent merges of the same duplicate one merges and the other is refused."""
     duplicate, original = _lock_pair(duplicate, original)
     if original.state == State.ARCHIVED:
         raise MergeRefused(f"Claim #{original.pk} is archived: restore it or merge the other way.")
+    merged_into = ClaimRelation.objects.filter(from_claim=duplicate, kind=DUPLICATES).values_list(
+        "to_claim_id", flat=True
+    )
+    if duplicate.state == State.ARCHIVED and merged_into:
+        raise MergeRefused(f"Claim #{duplicate.pk} was already merged into #{merged_into[0]}.")
     if duplicate.state == State.IN_REVIEW:
         raise MergeRefused(
             f"A reviewer holds claim #{duplicate.pk} (“In review”): release it first."

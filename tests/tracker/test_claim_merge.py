@@ -3,13 +3,22 @@ ways, follow-ups, scenarios), nothing is lost, the duplicate is archived pointin
 original, and both histories tell the story. On PostgreSQL (row locks, one transaction) and
 SQLite alike."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from claims.duplicates import MergeRefused, claim_mark_duplicate, claim_merge
 from claims.models import Claim, ClaimRelation, Evidence
 from claims.signals import claim_merged
 from claims.workflow import State
-from tests.factories import ClaimFactory, ClaimRelationFactory, EvidenceFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    ClaimRelationFactory,
+    EvidenceFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tests.tracker.factories import FollowUpFactory, ScenarioFactory
 
 DUP = ClaimRelation.Kind.DUPLICATES
@@ -165,3 +174,42 @@ def test_admin_merge_action_merges_the_later_claim_into_the_earlier(world, admin
     assert response.status_code == 200
     assert f"merged into #{world['original'].pk}" in response.content.decode()
     assert Claim.objects.get(pk=world["duplicate"].pk).state == State.ARCHIVED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_merges_of_one_duplicate_merge_it_once():
+    editor = UserFactory(username="merger", is_superuser=True)
+    original = ClaimFactory(statement="The bodies of 6,000 soldiers were handed over.")
+    duplicate = ClaimFactory(statement="6,000 bodies handed over, Kyiv says.")
+    EvidenceFactory(claim=duplicate)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def merge():
+        try:
+            barrier.wait()
+            claim_merge(duplicate=duplicate, original=original, by=editor, reason="race")
+            outcomes.append("merged")
+        except MergeRefused as refused:
+            outcomes.append(str(refused))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=merge) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [
+        f"Claim #{duplicate.pk} was already merged into #{original.pk}.",
+        "merged",
+    ]
+    assert original.evidence.count() == 1
+    assert ClaimRelation.objects.filter(from_claim=duplicate, kind=DUP).count() == 1
+    merges = [
+        h
+        for h in Claim.history.filter(id=original.pk)
+        if "merged into this one" in (h.history_change_reason or "")
+    ]
+    assert len(merges) == 1
