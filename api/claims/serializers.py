@@ -348,6 +348,7 @@ class SourceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "published_at",
             "archived_url",
             "reliability",
+            "language",
             "created_at",
         ]
         read_only_fields = ["created_at"]

@@ -50,6 +50,7 @@ class ScenarioSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "proposed_on",
             "status",
             "description",
+            "language",
             "sources",
             "claims",
             "terms",

@@ -30,3 +30,23 @@ def test_api_returns_translations_and_prefers_the_asked_language(db, client, edi
     listed = client.get("/api/v1/claims/", {"lang": "ru"}).json()["results"][0]
     assert listed["shown_statement"]["text"] == "Kyiv will not surrender."
     assert listed["shown_statement"]["translated"] is False
+
+
+def test_sources_and_scenarios_carry_a_validated_language(db, client, editor):
+    from tests.tracker.factories import ScenarioFactory
+
+    client.force_login(editor)
+    refused = client.post(
+        "/api/v1/sources/",
+        {"url": "https://www.interfax.ru/russia/1", "title": "Меморандум", "language": "xx"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "language" in refused.json()
+    stored = client.post(
+        "/api/v1/sources/",
+        {"url": "https://www.interfax.ru/russia/1", "title": "Меморандум", "language": "ru"},
+        content_type="application/json",
+    )
+    assert stored.status_code == 201 and stored.json()["language"] == "ru"
+    scenario = ScenarioFactory(language="uk")
+    assert client.get(f"/api/v1/scenarios/{scenario.pk}/").json()["language"] == "uk"
