@@ -38,6 +38,27 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
+class KeepsSearchColumn(models.Model):
+    """A row with a folded copy of its text for search (claims.folding), refreshed by every
+    save(), even one limited by `update_fields`, and by fixture loads (the pre_save hook below).
+    The subclass names the column and fills it in refresh_search_columns()."""
+
+    SEARCH_COLUMN: str
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_columns()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, self.SEARCH_COLUMN}
+        super().save(*args, **kwargs)
+
+    def refresh_search_columns(self) -> None:
+        raise NotImplementedError
+
+
 class NaturalKeyManager(models.Manager):
     """Lets fixtures refer to rows by a stable field instead of a database id."""
 
@@ -68,7 +89,9 @@ class ActorManager(NaturalKeyManager):
         return (named or found or [None])[0]
 
 
-class Actor(models.Model):
+class Actor(KeepsSearchColumn):
+    SEARCH_COLUMN = "search_names"
+
     class Kind(models.TextChoices):
         STATE = "state", "State"
         GOVERNMENT = "government", "Government"
@@ -106,13 +129,6 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_columns()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_names"}
-        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.name,)
@@ -273,7 +289,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.update(version=F("version") + 1, updated_at=Now())
 
 
-class Claim(Versioned):
+class Claim(KeepsSearchColumn, Versioned):
     class Assessment(models.TextChoices):
         UNASSESSED = "unassessed", "Unassessed"
         CONFIRMED = "confirmed", "Confirmed"
@@ -291,6 +307,7 @@ class Claim(Versioned):
 
     State = State
     CREATOR_FIELD = "created_by"
+    SEARCH_COLUMN = "search_text"
     # Edits to these on published work send it back for review (claims.services.claim_update).
     MATERIAL_FIELDS = ("statement", "claimant_id", "quantity", "quantity_unit")
 
@@ -369,13 +386,6 @@ class Claim(Versioned):
     def __str__(self) -> str:
         text = " ".join(self.statement.split())
         return text if len(text) <= 90 else text[:89] + "…"
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_columns()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         # Where a reader outside the newsroom sees the claim: its API resource.
@@ -528,7 +538,7 @@ class ClaimTranslation(models.Model):
 
 def _refresh_search_columns_of_fixtures(sender, instance, raw=False, **kwargs):
     # loaddata saves raw, around save(): the folded columns are filled here for those rows.
-    if raw and isinstance(instance, Claim | Actor):
+    if raw and isinstance(instance, KeepsSearchColumn):
         instance.refresh_search_columns()
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from tests.browser.conftest import ARTIFACTS, PASSWORD
-from tests.browser.test_content_security_policy import LISTEN
+from tests.browser.test_home_page import _page
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -24,16 +24,8 @@ def test_typing_a_known_claim_lists_the_similar_ones(live_server, browser):
     call_command("load_seed", verbosity=0)
     editor = UserFactory(username="ed", password=PASSWORD)
     editor.groups.add(Group.objects.get(name="Editors"))
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.set_default_timeout(15_000)
-    page.add_init_script(LISTEN)
-    console = []
-    page.on("console", lambda m: "Refused to" in m.text and console.append(m.text))
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/claims/claim/add/")
-    page.get_by_label("Username").fill("ed")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/claims/claim/add/")
+    page, console = _page(browser, live_server, "ed")
+    page.goto(f"{live_server.url}/admin/claims/claim/add/")
     page.locator("#id_statement").press_sequentially(
         "Kyiv and Moscow agreed to repatriate the bodies of 12,000 soldiers", delay=5
     )
