@@ -88,6 +88,15 @@ format: install
 clean:
 	rm -rf var/ .pytest_cache/ .ruff_cache/
 
+# Interface catalogues (locale/uk, locale/ru): collect the marked strings, write the
+# translations kept in locale/fill_catalogues.py, compile. The .mo files are committed, so
+# `make run` and a deployment need no gettext tools; tests check they match the translations.
+.PHONY: messages
+messages: install
+	$(PY) manage.py makemessages -l uk -l ru --no-obsolete --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*"
+	$(PY) locale/fill_catalogues.py
+	$(PY) manage.py compilemessages -l uk -l ru --ignore ".venv/*"
+
 # The deadline sweep at scale, on PostgreSQL (its own database, ct_bench_sweep by default):
 # `make bench-sweep` builds 200,000 follow-ups, `make bench-sweep N=1000000` a million.
 N ?= 200000

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -17,9 +19,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import workflow
 from .admin_bulk_edit import BULK_EDIT_ACTIONS
 from .admin_import_export import ImportExportAdmin
+from .admin_similar import FoldedSearchAdmin, mark_duplicate, merge_duplicate, similar_view
 from .errors import DomainError
 from .history_story import claim_story
-from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
+from .models import Actor, Claim, ClaimRelation, ClaimTranslation, Evidence, Source, Topic
 from .resources import ActorResource, ClaimResource, EvidenceResource, SourceResource
 from .services import (
     StaleVersion,
@@ -38,6 +41,7 @@ from .services import (
     source_update,
 )
 from .subqueries import count_of
+from .translations import translation_remove, translation_set
 
 
 def refusal_text(exc: Exception) -> str:
@@ -205,6 +209,17 @@ class IncomingRelationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("from_claim")
 
 
+class TranslationInline(admin.TabularInline):
+    """The statement in other languages; written through claims.translations."""
+
+    model = ClaimTranslation
+    verbose_name, verbose_name_plural = "translation", "translations of the statement"
+    fields = ("language", "text", "translator")
+    readonly_fields = ("translator",)
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+
+
 class ClaimAdminForm(forms.ModelForm):
     """Adds a reason for the history, and refuses to overwrite a claim that someone else saved
     after this form was opened (the admin's side of the API's If-Match)."""
@@ -218,6 +233,7 @@ class ClaimAdminForm(forms.ModelForm):
         model = Claim
         fields = (
             "statement",
+            "language",
             "claimant",
             "topic",
             "claimed_on",
@@ -257,7 +273,7 @@ def _edited(instance, changed: list[str]) -> dict:
 
 
 @admin.register(Claim)
-class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
+class ClaimAdmin(ImportExportAdmin, FoldedSearchAdmin, ServiceErrorsAdmin, HistoryAdmin):
     resource_classes = [ClaimResource]
     form = ClaimAdminForm
     action_form = ReasonActionForm
@@ -286,6 +302,7 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
         ("claimant", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("statement", "assessment_note", "claimant__name")
+    folded_search_fields = ("search_text", "claimant__search_names")
     autocomplete_fields = ("claimant", "topic", "assignee")
     # The verdict (assessment and note) is set by resolving a review item, never on this form.
     readonly_fields = (
@@ -298,7 +315,7 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("statement", "claimant", "topic", "claimed_on")}),
+        (None, {"fields": ("statement", "language", "claimant", "topic", "claimed_on")}),
         ("Quantity", {"fields": ("quantity", "quantity_unit")}),
         ("Assessment", {"fields": ("state", "assessment", "assessment_note")}),
         ("Work", {"fields": ("priority", "assignee", "review_by")}),
@@ -316,13 +333,15 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
             },
         ),
     )
-    inlines = [EvidenceInline, ClaimRelationInline, IncomingRelationInline]
+    inlines = [TranslationInline, EvidenceInline, ClaimRelationInline, IncomingRelationInline]
     actions = [
         *(
             _move_action(name, permission)
             for name, permission in {t.name: t.permission for t in workflow.TRANSITIONS}.items()
         ),
         *BULK_EDIT_ACTIONS,
+        mark_duplicate,
+        merge_duplicate,
     ]
     date_hierarchy = "claimed_on"
     list_per_page = 50
@@ -333,6 +352,8 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
 
     class Media:
         css = {"all": ["claims/admin.css"]}
+        # The add form's "already tracked?" hint (asks similar_view, below).
+        js = ["claims/similar_claims.js"]
 
     def get_queryset(self, request):
         return (
@@ -441,6 +462,21 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
                     note=relation.note,
                     by=by,
                 )
+        elif formset.model is ClaimTranslation:
+            for translation in formset.deleted_objects:
+                translation_remove(translation=translation, by=by)
+            for translation, changed in formset.changed_objects:
+                if "language" in changed:  # a new language is a new row; the old one goes
+                    translation_remove(
+                        translation=ClaimTranslation.objects.get(pk=translation.pk), by=by
+                    )
+                translation_set(
+                    claim=form.instance, language=translation.language, text=translation.text, by=by
+                )
+            for translation in formset.new_objects:
+                translation_set(
+                    claim=form.instance, language=translation.language, text=translation.text, by=by
+                )
         elif formset.has_changed():
             raise PermissionDenied(f"{formset.model._meta.verbose_name_plural} are read-only here.")
 
@@ -452,7 +488,12 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(require_POST(self.move_view))
         name = f"{self.opts.app_label}_{self.opts.model_name}_move"
-        return [path("<int:object_id>/move/", view, name=name), *super().get_urls()]
+        similar = self.admin_site.admin_view(partial(similar_view, self))
+        return [
+            path("<int:object_id>/move/", view, name=name),
+            path("similar/", similar, name=f"{self.opts.app_label}_{self.opts.model_name}_similar"),
+            *super().get_urls(),
+        ]
 
     def workflow_moves(self, request, claim: Claim) -> list[workflow.Transition]:
         """The moves out of the claim's state this user may make, in the table's order."""
@@ -508,11 +549,13 @@ class ClaimAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(ImportExportAdmin, admin.ModelAdmin):
+class ActorAdmin(ImportExportAdmin, FoldedSearchAdmin):
     resource_classes = [ActorResource]
     list_display = ("name", "kind", "country_code", "parent", "claim_count")
     list_filter = ("kind", "country_code")
     search_fields = ("name",)
+    # The claimant autocomplete finds "Зеленський" and "zelensky" too.
+    folded_search_fields = ("search_names",)
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
 

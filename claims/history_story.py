@@ -10,7 +10,8 @@ from .models import Claim, Evidence, Source
 from .workflow import State
 
 # Fields whose changes are told as their own lines (state, verdict); the others as an edit.
-_QUIET = {"id", "version", "updated_at", "created_at", "created_by", "state"}
+# search_text is derived from the statement and note, which tell their own change.
+_QUIET = {"id", "version", "updated_at", "created_at", "created_by", "state", "search_text"}
 _VERDICT = ("assessment", "assessment_note")
 _TYPES = {"+": "added", "~": "changed", "-": "removed"}
 

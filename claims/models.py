@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .folding import fold, fold_names
+from .languages import LANGUAGE_CHOICES, language_field, validate_language
 from .source_urls import normalize_url, validate_http_url
 from .visibility import visible_states
 from .workflow import State
@@ -36,6 +38,27 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
+class KeepsSearchColumn(models.Model):
+    """A row with a folded copy of its text for search (claims.folding), refreshed by every
+    save(), even one limited by `update_fields`, and by fixture loads (the pre_save hook below).
+    The subclass names the column and fills it in refresh_search_columns()."""
+
+    SEARCH_COLUMN: str
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_columns()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, self.SEARCH_COLUMN}
+        super().save(*args, **kwargs)
+
+    def refresh_search_columns(self) -> None:
+        raise NotImplementedError
+
+
 class NaturalKeyManager(models.Manager):
     """Lets fixtures refer to rows by a stable field instead of a database id."""
 
@@ -48,13 +71,27 @@ class NaturalKeyManager(models.Manager):
 class ActorManager(NaturalKeyManager):
     key_field = "name"
 
+    def matching(self, text: str):
+        """Actors whose name or an alias contains `text`, folded (case and accents, any script):
+        what search and the admin's autocomplete use."""
+        folded = fold(text)
+        return self.filter(search_names__contains=folded) if folded else self.all()
+
     def by_name(self, name: str):
-        """The actors a person means by `name`: for now its exact name, ignoring case. Every
-        lookup of an actor by what someone typed (imports, bulk edits) goes through here."""
-        return self.filter(name__iexact=(name or "").strip())
+        """The actor called `name` exactly, by its name or one of its aliases, folded ("ZELENSKY",
+        "Зеленський" and "Zelenskyy" find the same actor); its own name wins over another's
+        alias. None if no actor is called so."""
+        folded = fold(name)
+        if not folded:
+            return None
+        found = list(self.filter(search_names__contains=f"\n{folded}\n")[:20])
+        named = [actor for actor in found if fold(actor.name) == folded]
+        return (named or found or [None])[0]
 
 
-class Actor(models.Model):
+class Actor(KeepsSearchColumn):
+    SEARCH_COLUMN = "search_names"
+
     class Kind(models.TextChoices):
         STATE = "state", "State"
         GOVERNMENT = "government", "Government"
@@ -78,6 +115,12 @@ class Actor(models.Model):
         related_name="members",
         help_text="The state or organisation this actor belongs to, e.g. an official's state.",
     )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings and scripts, one a line: Zelensky, Зеленський, Зеленский.",
+    )
+    # The name and aliases folded (claims.folding), one a line: kept by save().
+    search_names = models.TextField(blank=True, default="", editable=False)
 
     objects = ActorManager()
 
@@ -90,7 +133,15 @@ class Actor(models.Model):
     def natural_key(self):
         return (self.name,)
 
+    def refresh_search_columns(self) -> None:
+        """Fold the name and aliases into `search_names` (save() and fixture loads call it)."""
+        self.search_names = fold_names([self.name, *self.alias_list()])
+
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
     def clean(self):
+        self.aliases = "\n".join(dict.fromkeys(self.alias_list()))
         self.country_code = self.country_code.upper()
         if self.country_code and not (len(self.country_code) == 2 and self.country_code.isalpha()):
             raise ValidationError({"country_code": "Use a two-letter ISO country code."})
@@ -167,6 +218,7 @@ class Source(Versioned):
         "archived URL", max_length=2000, blank=True, validators=[validate_http_url]
     )
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
+    language = language_field("the source is written in")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SourceManager()
@@ -225,13 +277,21 @@ class ClaimQuerySet(models.QuerySet):
         """What a claim list shows: its claimant, topic and assignee."""
         return self.select_related("claimant", "topic", "assignee")
 
+    def matching(self, text: str):
+        """Claims whose statement or assessment note contains every word of `text`, folded
+        (case and accents, any script), on any database."""
+        queryset = self
+        for word in fold(text).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
     def touch(self) -> int:
         """Mark the claims changed (new version) without a history row: for changes that are
         recorded on a related row, e.g. evidence added, so clients' cached copies go stale."""
         return self.update(version=F("version") + 1, updated_at=Now())
 
 
-class Claim(Versioned):
+class Claim(KeepsSearchColumn, Versioned):
     class Assessment(models.TextChoices):
         UNASSESSED = "unassessed", "Unassessed"
         CONFIRMED = "confirmed", "Confirmed"
@@ -249,10 +309,17 @@ class Claim(Versioned):
 
     State = State
     CREATOR_FIELD = "created_by"
+    SEARCH_COLUMN = "search_text"
     # Edits to these on published work send it back for review (claims.services.claim_update).
     MATERIAL_FIELDS = ("statement", "claimant_id", "quantity", "quantity_unit")
 
     statement = models.TextField()
+    language = language_field(
+        "the statement was made in (it stays in it; translations are added beside it)"
+    )
+    # Statement and assessment note folded (claims.folding), for search and similarity; kept
+    # by save(), indexed with pg_trgm on PostgreSQL (migration 0011).
+    search_text = models.TextField(blank=True, default="", editable=False)
     claimant = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claims")
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
@@ -333,6 +400,15 @@ class Claim(Versioned):
     def get_absolute_url(self) -> str:
         # Where a reader outside the newsroom sees the claim: its API resource.
         return reverse("api:claim-detail", args=[self.pk])
+
+    def refresh_search_columns(self) -> None:
+        """Fold statement and note into `search_text` (save() and fixture loads call it)."""
+        note = fold(self.assessment_note)
+        self.search_text = fold(self.statement) + (f"\n{note}" if note else "")
+
+    def translation_in(self, language: str):
+        """The translation into `language`, if any (from a prefetch when there is one)."""
+        return next((t for t in self.translations.all() if t.language == language), None)
 
     def publish_blockers(self) -> list[str]:
         """Why this claim cannot be published yet; empty when it can."""
@@ -432,3 +508,51 @@ class ClaimRelation(models.Model):
     def clean(self):
         if self.from_claim_id and self.from_claim_id == self.to_claim_id:
             raise ValidationError({"to_claim": "A claim cannot be related to itself."})
+
+
+class ClaimTranslation(models.Model):
+    """A claim's statement in another language; the statement itself stays as it was made.
+    Written through claims.translations."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(
+        max_length=2, choices=LANGUAGE_CHOICES, validators=[validate_language]
+    )
+    text = models.TextField()
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "language"], name="claim_translation_once_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.claim_id} in {self.language}"
+
+    def clean(self):
+        if self.claim_id and self.language and self.claim.language == self.language:
+            raise ValidationError(
+                {"language": "This is the language the claim was made in: edit the statement."}
+            )
+        if not (self.text or "").strip():
+            raise ValidationError({"text": "A translation needs its text."})
+
+
+def _refresh_search_columns_of_fixtures(sender, instance, raw=False, **kwargs):
+    # loaddata saves raw, around save(): the folded columns are filled here for those rows.
+    if raw and isinstance(instance, KeepsSearchColumn):
+        instance.refresh_search_columns()
+
+
+models.signals.pre_save.connect(
+    _refresh_search_columns_of_fixtures, dispatch_uid="claims.refresh_search_columns"
+)

@@ -186,8 +186,14 @@ def users_by_name(key: str) -> QuerySet:
     return User._default_manager.filter(**{User.USERNAME_FIELD: key})
 
 
+def actors_by_name(key: str) -> QuerySet:
+    """The actor called `key` by its name or an alias (Actor.objects.by_name), as a queryset."""
+    actor = Actor.objects.by_name(key)
+    return Actor.objects.filter(pk=actor.pk) if actor else Actor.objects.none()
+
+
 def actor_widget() -> KeyWidget:
-    return KeyWidget(Actor, find=Actor.objects.by_name, render_key=str, noun="actor")
+    return KeyWidget(Actor, find=actors_by_name, render_key=str, noun="actor")
 
 
 def source_widget() -> KeyWidget:
@@ -554,7 +560,7 @@ class ActorResource(ServiceResource):
 
     def find_existing(self, row) -> Actor | None:
         name = str(row.get("name") or "").strip()
-        return Actor.objects.by_name(name).first() if name else None
+        return Actor.objects.by_name(name) if name else None
 
     def import_instance(self, instance, row, **kwargs):
         stored_name = instance.name

@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # Arguments: claim (after the move), move (the Transition), by (a user, or None for the system),
 # reason (the person's text, may be empty), cause (a Cause) and detail (what changed, for people).
 claim_moved = Signal()
+
+# A claim was merged into another (claims.duplicates.claim_merge), inside its transaction: the
+# layers above move their own links to it (tracker: scenarios and follow-ups). Arguments:
+# duplicate, original, by, reason; a receiver returns a {"what": count} of what it moved.
+claim_merged = Signal()

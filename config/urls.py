@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("review/", include("tracker.urls")),
+    # The language switcher posts here (Django's set_language; tracker/_language_switcher.html).
+    path("i18n/", include("django.conf.urls.i18n")),
     # REST API (issue 4): the API itself, its OpenAPI schema, and Swagger UI served from the
     # drf-spectacular-sidecar static files (no CDN).
     path("api/v1/", include("api.router", namespace="api")),

@@ -389,6 +389,7 @@ def test_the_claim_page_names_its_inlines_in_plain_english_and_has_no_view_on_si
     html = client.get(_url(Claim, "change", claim.pk)).content.decode()
     headings = re.findall(r'class="inline-heading">\s*(.*?)\s*</h2>', html)
     assert headings == [
+        "Translations of the statement",
         "Evidence",
         "Relations to other claims",
         "Relations from other claims",

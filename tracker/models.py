@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from claims.languages import language_field
 from claims.models import Actor, Claim, Source, Versioned
 
 
@@ -72,6 +73,7 @@ class Scenario(Versioned):
         help_text="The scenario that took this one's place.",
     )
     description = models.TextField(blank=True)
+    language = language_field("the scenario's title and description are written in")
     sources = models.ManyToManyField(Source, blank=True, related_name="scenarios")
     claims = models.ManyToManyField(Claim, blank=True, related_name="scenarios")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -16,6 +16,7 @@ from claims.resources import (
     KeyWidget,
     ServiceResource,
     actor_widget,
+    actors_by_name,
     by_id,
     key_field,
     source_widget,
@@ -104,7 +105,7 @@ class FollowUpResource(LinkedResource):
     claims = key_field("claims", _claims_widget())
     responsible = key_field(
         "responsible",
-        KeysWidget(Actor, find=Actor.objects.by_name, render_key=str, noun="actor"),
+        KeysWidget(Actor, find=actors_by_name, render_key=str, noun="actor"),
     )
     source = key_field("source", source_widget())
     depends_on = key_field(

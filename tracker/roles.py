@@ -39,7 +39,15 @@ def reviewers() -> QuerySet:
 # data migrations 0002 and 0005 made the first version; this declaration is what holds now.
 
 _VIEWABLE = {
-    "claims": ["actor", "topic", "source", "claim", "evidence", "claimrelation"],
+    "claims": [
+        "actor",
+        "topic",
+        "source",
+        "claim",
+        "evidence",
+        "claimrelation",
+        "claimtranslation",
+    ],
     "tracker": ["scenario", "term", "stance", "followup", "progress", "reviewitem", "sweeprun"],
 }
 _VIEW_ALL = {f"{app}.view_{model}" for app, models in _VIEWABLE.items() for model in models}
@@ -64,6 +72,8 @@ GROUP_PERMISSIONS: dict[str, set[str]] = {
     EDITORS: _VIEW_ALL
     | _grant("add change", "claims.actor", "claims.topic", "claims.source", "claims.claim")
     | _grant("add change delete", "claims.evidence", "claims.claimrelation")
+    # Translators are editors: a translation is written beside the statement, never over it.
+    | _grant("add change delete", "claims.claimtranslation")
     | _grant("add change", "tracker.scenario", "tracker.stance", "tracker.followup")
     | _grant("add change delete", "tracker.term", "tracker.progress"),
     # Reviewers read everything and give verdicts through the queue.

@@ -5,9 +5,9 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
+from claims.folding import fold
 from claims.models import Claim, Source
 from claims.workflow import State
 from tracker.selectors import claim_is_overdue  # the API stands above both apps
@@ -92,15 +92,15 @@ class ClaimFilter(django_filters.FilterSet):
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
-            vector = SearchVector("statement", "assessment_note", config="simple")
-            query = SearchQuery(websearch_text(value), search_type="websearch", config="simple")
-            return queryset.annotate(search=vector).filter(search=query)
-        # SQLite (development, tests): every word must appear in one of the two fields.
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(statement__icontains=word) | Q(assessment_note__icontains=word)
+            # Over the folded column (claims.folding), so case and accents match in every
+            # script whatever the database's locale.
+            vector = SearchVector("search_text", config="simple")
+            query = SearchQuery(
+                websearch_text(fold(value)), search_type="websearch", config="simple"
             )
-        return queryset
+            return queryset.annotate(search=vector).filter(search=query)
+        # SQLite (development, tests): every word, folded, in the folded column.
+        return queryset.matching(value)
 
 
 class SourceFilter(django_filters.FilterSet):

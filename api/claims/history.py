@@ -13,7 +13,7 @@ from claims.visibility import can_see_drafts, state_visible_to
 from .selectors import attach_api_related, review_item_model
 
 _TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-_SKIP = {"id", "version", "updated_at"}
+_SKIP = {"id", "version", "updated_at", "search_text", "search_names"}
 
 
 def _tracked(model) -> list[str]:
@@ -172,5 +172,6 @@ def claim_as_of(pk: int, when: dt.datetime, *, user) -> Claim | None:
         ],
         "scenarios": current[0].api_related["scenarios"] if current else [],
         "follow_ups": current[0].api_related["follow_ups"] if current else [],
+        "translations": current[0].api_related["translations"] if current else [],
     }
     return claim

@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from claims.models import Claim, ClaimRelation, Evidence
+from claims.models import Claim, ClaimRelation, ClaimTranslation, Evidence
 from claims.visibility import state_visible_to
 from claims.workflow import State
 
@@ -42,7 +42,7 @@ def open_review_items_count() -> Coalesce:
 
 
 API_COLUMNS = (
-    "id", "statement", "claimant__id", "claimant__name", "topic__id", "topic__slug",
+    "id", "statement", "language", "claimant__id", "claimant__name", "topic__id", "topic__slug",
     "claimed_on", "quantity", "quantity_unit", "state", "assessment", "assessment_note",
     "priority", "review_by", "created_at", "updated_at", "version",
 )  # fmt: skip
@@ -66,10 +66,14 @@ def with_api_columns(queryset: QuerySet) -> QuerySet:
 def attach_api_related(claims: list[Claim], *, user) -> list[Claim]:
     """Give each claim `api_related`: its evidence (with source), relations both ways to claims
     `user` may see (a draft's id is not shown to those who may not see drafts), and scenario and
-    follow-up ids. Four queries for any number of claims, read with .values(): model instances
-    and Django's per-object prefetch managers cost more than the JSON needs."""
+    follow-up ids, and its translations. Five queries for any number of claims, read with
+    .values(): model instances and Django's per-object prefetch managers cost more than the
+    JSON needs."""
     ids = [c.pk for c in claims]
-    related = {pk: {"evidence": [], "related": [], "scenarios": [], "follow_ups": []} for pk in ids}
+    related = {
+        pk: {"evidence": [], "related": [], "scenarios": [], "follow_ups": [], "translations": []}
+        for pk in ids
+    }
     if not ids:
         return claims
     for e in (
@@ -106,6 +110,14 @@ def attach_api_related(claims: list[Claim], *, user) -> list[Claim]:
         rows = through.objects.filter(claim_id__in=ids).order_by(other).values("claim_id", other)
         for row in rows:
             related[row["claim_id"]][name].append(row[other])
+    for t in (
+        ClaimTranslation.objects.filter(claim_id__in=ids)
+        .order_by("language")
+        .values("claim_id", "language", "text")
+    ):
+        related[t["claim_id"]]["translations"].append(
+            {"language": t["language"], "text": t["text"]}
+        )
     for claim in claims:
         claim.api_related = related[claim.pk]
     return claims

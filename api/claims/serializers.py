@@ -91,6 +91,26 @@ class RelatedItemSerializer(serializers.Serializer):
     )
 
 
+class TranslationSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text="ISO 639-1.")
+    text = serializers.CharField()
+
+
+class ShownStatementSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text="ISO 639-1; empty if the claim states none.")
+    text = serializers.CharField()
+    translated = serializers.BooleanField(help_text="true: a translation, not the original.")
+
+
+def shown_statement(claim: Claim, translations: list[dict], preferred: str) -> dict:
+    """The statement in the `preferred` language if a translation into it exists (or the claim
+    was made in it), else as it was made."""
+    for t in translations:
+        if preferred and t["language"] == preferred:
+            return {**t, "translated": True}
+    return {"language": claim.language, "text": claim.statement, "translated": False}
+
+
 def _datetime(value, tz):
     # As DRF's DateTimeField writes it: in the site's time zone (UTC), with Z for +00:00.
     if value is None:
@@ -120,6 +140,20 @@ class ClaimSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     claimant = ClaimantField(queryset=Actor.objects.all())
     topic = serializers.SlugRelatedField(
         slug_field="slug", queryset=Topic.objects.all(), allow_null=True, required=False
+    )
+    language = serializers.ChoiceField(
+        choices=Claim._meta.get_field("language").choices,
+        required=False,
+        allow_blank=True,
+        help_text="ISO 639-1: the language the statement was made in.",
+    )
+    translations = TranslationSerializer(
+        many=True, read_only=True, help_text="The statement in other languages."
+    )
+    shown_statement = ShownStatementSerializer(
+        read_only=True,
+        help_text="The statement to show: its translation into ?lang= when there is one, else "
+        "the original.",
     )
     evidence = EvidenceItemSerializer(many=True, read_only=True)
     independent_sources = serializers.IntegerField(
@@ -151,6 +185,9 @@ class ClaimSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "id",
             "url",
             "statement",
+            "language",
+            "translations",
+            "shown_statement",
             "claimant",
             "topic",
             "claimed_on",
@@ -207,6 +244,11 @@ class ClaimSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "id": claim.pk,
             "url": f"{base}{claim.pk}/",
             "statement": claim.statement,
+            "language": claim.language,
+            "translations": related["translations"],
+            "shown_statement": shown_statement(
+                claim, related["translations"], self.context.get("lang", "")
+            ),
             "claimant": {"id": claim.claimant_id, "name": claim.claimant.name},
             "topic": claim.topic.slug if claim.topic_id else None,
             "claimed_on": _date(claim.claimed_on),
@@ -306,6 +348,7 @@ class SourceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "published_at",
             "archived_url",
             "reliability",
+            "language",
             "created_at",
         ]
         read_only_fields = ["created_at"]
@@ -340,3 +383,28 @@ class StaleVersionSerializer(ErrorSerializer):
 
     current_version = serializers.IntegerField(required=False)
     your_version = serializers.IntegerField(required=False)
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+    language = serializers.ChoiceField(
+        choices=Claim._meta.get_field("language").choices, required=False, allow_blank=True
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=20, required=False)
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    """One stored claim like the statement asked about (claims.similarity.SimilarClaim)."""
+
+    id = serializers.IntegerField(source="claim.pk")
+    url = serializers.SerializerMethodField()
+    statement = serializers.CharField(source="claim.statement")
+    language = serializers.CharField(source="claim.language")
+    claimant = serializers.CharField(source="claim.claimant.name")
+    state = serializers.CharField(source="claim.state")
+    score = serializers.FloatField(help_text="0..1; higher is more alike.")
+
+    def get_url(self, match) -> str:
+        path = reverse("api:claim-detail", args=[match.claim.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

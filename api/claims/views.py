@@ -45,6 +45,7 @@ from claims.services import (
     source_create,
     source_update,
 )
+from claims.similarity import similar_claims
 from claims.workflow import State
 
 from . import selectors
@@ -58,10 +59,19 @@ from .serializers import (
     ConflictSerializer,
     EvidenceCreateSerializer,
     HistoryEntrySerializer,
+    SimilarClaimSerializer,
+    SimilarQuerySerializer,
     SourceSerializer,
     TopicSerializer,
 )
 
+LANG = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="ISO 639-1: show each claim's translation into this language in "
+    "`shown_statement` where there is one.",
+)
 AS_OF = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATETIME,
@@ -96,7 +106,9 @@ class AlwaysFirstRenderer(BaseContentNegotiation):
 
 
 @extend_schema_view(
-    list=list_schema(ClaimSerializer, "Claims you may see, newest first (cursor pages)"),
+    list=list_schema(
+        ClaimSerializer, "Claims you may see, newest first (cursor pages)", parameters=[LANG]
+    ),
     create=extend_schema(summary="Log a new claim (as a draft)", parameters=[etag_header(201)]),
 )
 class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.GenericViewSet):
@@ -125,6 +137,10 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
                 )
             )
         return selectors.claims_visible_to(user)
+
+    def get_serializer_context(self):
+        lang = self.request.query_params.get("lang", "") if self.request else ""
+        return {**super().get_serializer_context(), "lang": lang[:2]}
 
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -155,8 +171,33 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     # --- reads -----------------------------------------------------------------------------
 
     @extend_schema(
+        summary="Stored claims most like a statement, best first, with a score (0..1)",
+        parameters=[
+            OpenApiParameter("text", OpenApiTypes.STR, required=True, description="A statement."),
+            OpenApiParameter(
+                "language",
+                OpenApiTypes.STR,
+                description="ISO 639-1: only claims in this language (or of none stated).",
+            ),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1-20, default 5."),
+        ],
+        responses={200: SimilarClaimSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def similar(self, request):
+        query = SimilarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = similar_claims(
+            query.validated_data["text"],
+            language=query.validated_data.get("language", ""),
+            limit=query.validated_data.get("limit", 5),
+            claims=selectors.claims_visible_to(request.user),
+        )
+        return Response(SimilarClaimSerializer(found, many=True, context={"request": request}).data)
+
+    @extend_schema(
         summary="One claim; conditional with If-None-Match, or as it stood at ?as_of=",
-        parameters=[IF_NONE_MATCH, AS_OF, etag_header(200, 304)],
+        parameters=[IF_NONE_MATCH, AS_OF, LANG, etag_header(200, 304)],
         responses={
             200: ClaimSerializer,
             304: OpenApiResponse(description="Unchanged since the ETag you sent; no body."),

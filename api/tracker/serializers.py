@@ -87,6 +87,7 @@ class ScenarioSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "superseded_by",
             "alive",
             "description",
+            "language",
             "sources",
             "claims",
             "terms",

@@ -22,6 +22,11 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en"
+# The interface languages: the story is told in these three. The reviewers' pages (and the
+# public pages) use the catalogues in locale/; the admin follows Django's own translations.
+# The choice comes from the switcher (i18n/, a cookie) or the browser's Accept-Language.
+LANGUAGES = [("en", "English"), ("uk", "Українська"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'claimtracker.sqlite3'}")
@@ -62,6 +67,8 @@ MIDDLEWARE = [
     # 400 for NUL bytes / lone surrogates in query strings and forms, 413 for oversize bodies.
     "claims.input_guard.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common (Django's documented place): the interface language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
