@@ -186,10 +186,11 @@ def users_by_name(key: str) -> QuerySet:
     return User._default_manager.filter(**{User.USERNAME_FIELD: key})
 
 
-def actors_by_name(key: str) -> QuerySet:
-    """The actor called `key` by its name or an alias (Actor.objects.by_name), as a queryset."""
+def actors_by_name(key: str) -> list[Actor]:
+    """The actor called `key` by its name or an alias (Actor.objects.by_name), as a list of
+    none or one for one_match."""
     actor = Actor.objects.by_name(key)
-    return Actor.objects.filter(pk=actor.pk) if actor else Actor.objects.none()
+    return [actor] if actor else []
 
 
 def actor_widget() -> KeyWidget:

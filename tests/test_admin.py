@@ -123,7 +123,7 @@ def test_an_editor_can_add_a_claim_in_the_admin(client, editor):
 
 def _empty_inlines():
     data = {}
-    for prefix in ("evidence", "relations", "related_from", "review_items"):
+    for prefix in ("translations", "evidence", "relations", "related_from", "review_items"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",
