@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import workflow
 from .errors import DomainError
 from .history_story import claim_story
-from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic
+from .models import Actor, Claim, ClaimRelation, Evidence, Source, Topic, cut_at_word
 from .services import (
     StaleVersion,
     claim_create,
@@ -209,6 +209,7 @@ class ClaimAdminForm(forms.ModelForm):
         model = Claim
         fields = (
             "statement",
+            "summary",
             "claimant",
             "topic",
             "claimed_on",
@@ -223,6 +224,13 @@ class ClaimAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        if "summary" in self.fields:
+            # claims/static/claims/summary_count.js shows the live count under the field; the
+            # placeholder is what readers get while the field is empty.
+            attrs = self.fields["summary"].widget.attrs
+            attrs.update({"data-count": "summary", "class": "vTextField"})
+            if self.instance.pk:
+                attrs["placeholder"] = cut_at_word(self.instance.statement)
 
     def clean(self):
         cleaned = super().clean()
@@ -288,7 +296,7 @@ class ClaimAdmin(ServiceErrorsAdmin, HistoryAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("statement", "claimant", "topic", "claimed_on")}),
+        (None, {"fields": ("statement", "summary", "claimant", "topic", "claimed_on")}),
         ("Quantity", {"fields": ("quantity", "quantity_unit")}),
         ("Assessment", {"fields": ("state", "assessment", "assessment_note")}),
         ("Work", {"fields": ("priority", "assignee", "review_by")}),

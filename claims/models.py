@@ -224,6 +224,21 @@ class ClaimQuerySet(models.QuerySet):
         return self.update(version=F("version") + 1, updated_at=Now())
 
 
+SUMMARY_MAX_LENGTH = 75
+
+
+def cut_at_word(text: str, limit: int = SUMMARY_MAX_LENGTH) -> str:
+    """`text` on one line, at most `limit` characters: cut at the last whole word that fits,
+    with an ellipsis; a single word longer than the limit is cut inside it."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.–—-") + "…"
+
+
 class Claim(Versioned):
     class Assessment(models.TextChoices):
         UNASSESSED = "unassessed", "Unassessed"
@@ -246,6 +261,13 @@ class Claim(Versioned):
     MATERIAL_FIELDS = ("statement", "claimant_id", "quantity", "quantity_unit")
 
     statement = models.TextField()
+    # schema.org ClaimReview `claimReviewed`: search engines show about 75 characters.
+    summary = models.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text="The claim in at most 75 characters, for search results and fact-check "
+        "aggregators. Empty: the statement, cut at a word.",
+    )
     claimant = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claims")
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
@@ -318,6 +340,11 @@ class Claim(Versioned):
     def get_absolute_url(self) -> str:
         # Where a reader outside the newsroom sees the claim: its API resource.
         return reverse("api:claim-detail", args=[self.pk])
+
+    def short_summary(self) -> str:
+        """What a search result shows of the claim: the editors' summary, or the statement cut
+        at a word."""
+        return self.summary.strip() or cut_at_word(self.statement)
 
     def publish_blockers(self) -> list[str]:
         """Why this claim cannot be published yet; empty when it can."""

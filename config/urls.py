@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.claims.views import api_not_found
+from publishing.urls import sitemap_kwargs, sitemap_view
 from tracker.health import healthz
 
 admin.site.site_header = "Claimtracker"
@@ -13,6 +14,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("review/", include("tracker.urls")),
+    # Public fact-check pages and feeds (issue 12): no login.
+    path("fact-checks/", include("publishing.urls", namespace="publishing")),
+    path("sitemap.xml", sitemap_view, sitemap_kwargs, name="sitemap"),
     # REST API (issue 4): the API itself, its OpenAPI schema, and Swagger UI served from the
     # drf-spectacular-sidecar static files (no CDN).
     path("api/v1/", include("api.router", namespace="api")),
