@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Count,
     DateTimeField,
+    F,
     IntegerField,
     Max,
     Min,
@@ -51,7 +52,8 @@ def _first_published() -> Subquery:
 
 def _last_published() -> Subquery:
     """When the claim last entered "published": its first published history row after its
-    last row in any other state (a re-review that republished it)."""
+    last row in any other state (a re-review that republished it). None for a claim that was
+    never anything but published (loaded as such)."""
     unpublished = (
         _history.objects.filter(id=OuterRef(OuterRef("pk")))
         .exclude(state=State.PUBLISHED)
@@ -89,7 +91,7 @@ def fact_check_list(*, topic: str = "", verdict: str = "", search: str = "") -> 
             | Q(summary__icontains=word)
             | Q(claimant__name__icontains=word)
         )
-    return claims.order_by("-published_at", "-id")
+    return claims.order_by(F("published_at").desc(nulls_last=True), "-id")
 
 
 def with_evidence(queryset: QuerySet) -> QuerySet:
@@ -104,8 +106,8 @@ def feed_claims() -> QuerySet:
     """Published claims, the last published (or republished after re-review) first."""
     return (
         with_public_columns(public_claims())
-        .annotate(last_published_at=_last_published())
-        .order_by("-last_published_at", "-id")
+        .annotate(last_published_at=Coalesce(_last_published(), "published_at"))
+        .order_by(F("last_published_at").desc(nulls_last=True), "-id")
     )
 
 
