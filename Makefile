@@ -108,3 +108,11 @@ bench-queue: install
 bench-api: install
 	BENCH_CLAIMS=$(or $(BENCH_CLAIMS),10000) BENCH_SECONDS=$(or $(BENCH_SECONDS),10) \
 		$(PY) -m bench.api_run
+
+# Public fact-check pages (issue 12): N published claims on PostgreSQL (its own database,
+# dropped and rebuilt), each public address timed in-process. Quicker: PUBLIC_CLAIMS=500.
+BENCH_PUBLIC_DB ?= postgres://postgres@127.0.0.1:5432/ct_bench_public
+PUBLIC_CLAIMS ?= 5000
+.PHONY: bench-public
+bench-public: install
+	DATABASE_URL=$(BENCH_PUBLIC_DB) $(PY) -m bench.public_pages --claims $(PUBLIC_CLAIMS)

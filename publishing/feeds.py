@@ -1,6 +1,6 @@
-"""The Atom feed of fact-checks: each published claim, the last published or corrected first.
-A claim republished with a changed verdict after re-review comes back to the top, titled as a
-correction, with what changed."""
+"""The Atom feed of fact-checks: each published claim, the last published, corrected or
+updated first. A claim republished with a changed verdict after re-review comes back to the
+top, titled as a correction, with what changed."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -28,7 +28,7 @@ class FactCheckFeed(Feed):
         return reverse("publishing:list")
 
     def items(self):
-        claims = list(feed_claims()[: settings.PUBLIC_FEED_ITEMS])
+        claims = feed_claims(settings.PUBLIC_FEED_ITEMS)
         corrections = corrections_by_claim([claim.pk for claim in claims])
         for claim in claims:
             claim.public_corrections = corrections[claim.pk]
@@ -71,7 +71,7 @@ class FactCheckFeed(Feed):
         return claim.published_at
 
     def item_updateddate(self, claim):
-        return claim.last_published_at or claim.published_at
+        return claim.last_published_at
 
     def item_author_name(self, claim):
         return settings.CLAIMTRACKER_ORGANISATION_NAME

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Count,
     DateTimeField,
-    F,
     IntegerField,
     Max,
     Min,
@@ -50,24 +49,6 @@ def _first_published() -> Subquery:
     )
 
 
-def _last_published() -> Subquery:
-    """When the claim last entered "published": its first published history row after its
-    last row in any other state (a re-review that republished it). None for a claim that was
-    never anything but published (loaded as such)."""
-    unpublished = (
-        _history.objects.filter(id=OuterRef(OuterRef("pk")))
-        .exclude(state=State.PUBLISHED)
-        .order_by("-history_date")
-        .values("history_date")[:1]
-    )
-    entered = _history.objects.filter(
-        id=OuterRef("pk"), state=State.PUBLISHED, history_date__gt=Subquery(unpublished)
-    )
-    return Subquery(
-        entered.order_by("history_date").values("history_date")[:1], output_field=DateTimeField()
-    )
-
-
 def with_public_columns(queryset: QuerySet) -> QuerySet:
     """Claims with what a list or page shows of them, and `published_at` (first publication)."""
     return (
@@ -77,10 +58,8 @@ def with_public_columns(queryset: QuerySet) -> QuerySet:
     )
 
 
-def fact_check_list(*, topic: str = "", verdict: str = "", search: str = "") -> QuerySet:
-    """The public list, newest publication first, filtered by topic slug, verdict and words
-    in the statement, summary or claimant's name."""
-    claims = with_public_columns(public_claims())
+def _filtered(*, topic: str = "", verdict: str = "", search: str = "") -> QuerySet:
+    claims = public_claims()
     if topic:
         claims = claims.filter(topic__slug=topic)
     if verdict:
@@ -91,7 +70,35 @@ def fact_check_list(*, topic: str = "", verdict: str = "", search: str = "") -> 
             | Q(summary__icontains=word)
             | Q(claimant__name__icontains=word)
         )
-    return claims.order_by(F("published_at").desc(nulls_last=True), "-id")
+    return claims
+
+
+def fact_check_list(*, topic: str = "", verdict: str = "", search: str = "") -> QuerySet:
+    """The public list as rows of (`id`, `published_at`: first publication), newest first,
+    filtered by topic slug, verdict and words in the statement, summary or claimant's name.
+    One grouped pass over the history, not a subquery per claim (which took 1.5 s for 5,000
+    claims against 18 ms); `claims_for_rows` loads a page's claims. A published claim with no
+    history row at all (written around the services) is not listed."""
+    return (
+        _history.objects.filter(
+            state=State.PUBLISHED,
+            id__in=_filtered(topic=topic, verdict=verdict, search=search).values("pk"),
+        )
+        .values("id")
+        .annotate(published_at=Min("history_date"))
+        .order_by("-published_at", "-id")
+    )
+
+
+def claims_for_rows(rows) -> list[Claim]:
+    """The claims of `fact_check_list` rows, in their order, with `published_at`: one query."""
+    published = {row["id"]: row["published_at"] for row in rows}
+    claims = public_claims().select_related("claimant", "topic").only(*PUBLIC_COLUMNS)
+    by_id = claims.in_bulk(list(published))
+    for pk, when in published.items():
+        if pk in by_id:
+            by_id[pk].published_at = when
+    return [by_id[pk] for pk in published if pk in by_id]
 
 
 def with_evidence(queryset: QuerySet) -> QuerySet:
@@ -102,13 +109,21 @@ def with_evidence(queryset: QuerySet) -> QuerySet:
     return queryset.prefetch_related(Prefetch("evidence", queryset=evidence))
 
 
-def feed_claims() -> QuerySet:
-    """Published claims, the last published (or republished after re-review) first."""
-    return (
-        with_public_columns(public_claims())
-        .annotate(last_published_at=Coalesce(_last_published(), "published_at"))
-        .order_by(F("last_published_at").desc(nulls_last=True), "-id")
+def feed_claims(limit: int) -> list[Claim]:
+    """The `limit` published claims changed last while published (a publication, a
+    republication after re-review, or an edit of what the page shows), with `published_at`
+    (first publication) and `last_published_at`: two queries."""
+    rows = list(
+        _history.objects.filter(state=State.PUBLISHED, id__in=public_claims().values("pk"))
+        .values("id")
+        .annotate(published_at=Min("history_date"), last_published_at=Max("history_date"))
+        .order_by("-last_published_at", "-id")[:limit]
     )
+    claims = claims_for_rows(rows)
+    last = {row["id"]: row["last_published_at"] for row in rows}
+    for claim in claims:
+        claim.last_published_at = last[claim.pk]
+    return claims
 
 
 def review_feed_claims() -> QuerySet:

@@ -64,6 +64,7 @@ def fact_check_list(request):
         search=filters.get("q", ""),
     )
     page = Paginator(claims, settings.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.claims_for_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     response = _render(

@@ -16,7 +16,7 @@ from tests.factories import (
 )
 
 PAGE_QUERIES = 7  # stamp; claim; evidence; relations; follow-ups; scenarios; history
-LIST_QUERIES = 3  # count; rows; topics for the filter
+LIST_QUERIES = 4  # count; ranked ids; their claims; topics for the filter
 
 
 def _queries(client, url: str, **headers) -> int:
@@ -59,7 +59,7 @@ def test_the_list_reads_the_same_queries_for_any_page_size(client, db, settings,
 
 @pytest.mark.parametrize(
     ("url", "expected"),
-    [("/fact-checks/feed.atom", 2), ("/fact-checks/claimreview.jsonld", 3), ("/sitemap.xml", 2)],
+    [("/fact-checks/feed.atom", 3), ("/fact-checks/claimreview.jsonld", 3), ("/sitemap.xml", 2)],
 )
 def test_feeds_read_the_same_queries_for_any_number_of_items(client, db, url, expected):
     PublishableClaimFactory(state=State.PUBLISHED)
