@@ -174,14 +174,17 @@ def page_stamp(claim_id: int) -> PageStamp | None:
     pk = OuterRef("pk")
     follow_ups = FollowUp.objects.filter(claims=pk)
     scenarios = Scenario.objects.filter(claims=pk)
-    related = Claim.objects.filter(Q(relations__to_claim=pk) | Q(related_from__from_claim=pk))
+    # One subquery per direction: an OR across both joins made PostgreSQL walk every claim.
+    outgoing = ClaimRelation.objects.filter(from_claim=pk)
+    incoming = ClaimRelation.objects.filter(to_claim=pk)
     sources = Evidence.objects.filter(claim=pk).values("claim")
     row = (
         Claim.objects.filter(pk=claim_id)
         .annotate(
             follow_ups_at=_latest(follow_ups, "updated_at"),
             scenarios_at=_latest(scenarios, "updated_at"),
-            related_at=_latest(related, "updated_at"),
+            outgoing_at=_latest(outgoing, "to_claim__updated_at"),
+            incoming_at=_latest(incoming, "from_claim__updated_at"),
             links=Coalesce(_count(follow_ups.values("claims")), 0)
             + Coalesce(_count(scenarios.values("claims")), 0),
             source_versions=Subquery(
@@ -195,7 +198,10 @@ def page_stamp(claim_id: int) -> PageStamp | None:
     )
     if row is None:
         return None
-    moments = [row["updated_at"], row["follow_ups_at"], row["scenarios_at"], row["related_at"]]
+    moments = [
+        row[k]
+        for k in ("updated_at", "follow_ups_at", "scenarios_at", "outgoing_at", "incoming_at")
+    ]
     last_modified = max(m for m in moments if m is not None)
     parts = [row[k] for k in ("version", "links", "source_versions")] + moments
     digest = hashlib.blake2s(repr(parts).encode(), digest_size=8).hexdigest()
@@ -221,7 +227,7 @@ _RELATED_COLUMNS = [
 ]
 _STAMP_COLUMNS = (
     "id", "state", "statement", "summary", "version", "updated_at", "follow_ups_at",
-    "scenarios_at", "related_at", "links", "source_versions", "ever_published",
+    "scenarios_at", "outgoing_at", "incoming_at", "links", "source_versions", "ever_published",
 )  # fmt: skip
 
 
