@@ -137,3 +137,11 @@ FEED_CHANGES ?= 100000
 .PHONY: bench-feed
 bench-feed: install
 	BENCH_FEED_DB=$(BENCH_FEED_DB) $(PY) -m bench.change_feed --changes $(FEED_CHANGES)
+
+# Public fact-check pages (issue 12): N published claims on PostgreSQL (its own database,
+# dropped and rebuilt), each public address timed in-process. Quicker: PUBLIC_CLAIMS=500.
+BENCH_PUBLIC_DB ?= postgres://postgres@127.0.0.1:5432/ct_bench_public
+PUBLIC_CLAIMS ?= 5000
+.PHONY: bench-public
+bench-public: install
+	DATABASE_URL=$(BENCH_PUBLIC_DB) $(PY) -m bench.public_pages --claims $(PUBLIC_CLAIMS)

@@ -22,7 +22,16 @@ from .admin_import_export import ImportExportAdmin
 from .admin_similar import FoldedSearchAdmin, mark_duplicate, merge_duplicate, similar_view
 from .errors import DomainError
 from .history_story import claim_story
-from .models import Actor, Claim, ClaimRelation, ClaimTranslation, Evidence, Source, Topic
+from .models import (
+    Actor,
+    Claim,
+    ClaimRelation,
+    ClaimTranslation,
+    Evidence,
+    Source,
+    Topic,
+    cut_at_word,
+)
 from .resources import ActorResource, ClaimResource, EvidenceResource, SourceResource
 from .services import (
     StaleVersion,
@@ -234,6 +243,7 @@ class ClaimAdminForm(forms.ModelForm):
         fields = (
             "statement",
             "language",
+            "summary",
             "claimant",
             "topic",
             "claimed_on",
@@ -248,6 +258,13 @@ class ClaimAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        if "summary" in self.fields:
+            # claims/static/claims/summary_count.js shows the live count under the field; the
+            # placeholder is what readers get while the field is empty.
+            attrs = self.fields["summary"].widget.attrs
+            attrs.update({"data-count": "summary", "class": "vTextField"})
+            if self.instance.pk:
+                attrs["placeholder"] = cut_at_word(self.instance.statement)
 
     def clean(self):
         cleaned = super().clean()
@@ -315,7 +332,7 @@ class ClaimAdmin(ImportExportAdmin, FoldedSearchAdmin, ServiceErrorsAdmin, Histo
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("statement", "language", "claimant", "topic", "claimed_on")}),
+        (None, {"fields": ("statement", "summary", "language", "claimant", "topic", "claimed_on")}),
         ("Quantity", {"fields": ("quantity", "quantity_unit")}),
         ("Assessment", {"fields": ("state", "assessment", "assessment_note")}),
         ("Work", {"fields": ("priority", "assignee", "review_by")}),

@@ -291,6 +291,21 @@ class ClaimQuerySet(models.QuerySet):
         return self.update(version=F("version") + 1, updated_at=Now())
 
 
+SUMMARY_MAX_LENGTH = 75
+
+
+def cut_at_word(text: str, limit: int = SUMMARY_MAX_LENGTH) -> str:
+    """`text` on one line, at most `limit` characters: cut at the last whole word that fits,
+    with an ellipsis; a single word longer than the limit is cut inside it."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.–—-") + "…"
+
+
 class Claim(KeepsSearchColumn, Versioned):
     class Assessment(models.TextChoices):
         UNASSESSED = "unassessed", "Unassessed"
@@ -320,6 +335,13 @@ class Claim(KeepsSearchColumn, Versioned):
     # Statement and assessment note folded (claims.folding), for search and similarity; kept
     # by save(), indexed with pg_trgm on PostgreSQL (migration 0011).
     search_text = models.TextField(blank=True, default="", editable=False)
+    # schema.org ClaimReview `claimReviewed`: search engines show about 75 characters.
+    summary = models.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text="The claim in at most 75 characters, for search results and fact-check "
+        "aggregators. Empty: the statement, cut at a word.",
+    )
     claimant = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="claims")
     topic = models.ForeignKey(
         Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
@@ -409,6 +431,11 @@ class Claim(KeepsSearchColumn, Versioned):
     def translation_in(self, language: str):
         """The translation into `language`, if any (from a prefetch when there is one)."""
         return next((t for t in self.translations.all() if t.language == language), None)
+
+    def short_summary(self) -> str:
+        """What a search result shows of the claim: the editors' summary, or the statement cut
+        at a word."""
+        return self.summary.strip() or cut_at_word(self.statement)
 
     def publish_blockers(self) -> list[str]:
         """Why this claim cannot be published yet; empty when it can."""

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.claims.views import api_not_found
+from publishing.urls import sitemap_kwargs, sitemap_view
 from tracker.health import healthz
 
 admin.site.site_header = "Claimtracker"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("review/", include("tracker.urls")),
     # The language switcher posts here (Django's set_language; tracker/_language_switcher.html).
     path("i18n/", include("django.conf.urls.i18n")),
+    # Public fact-check pages and feeds (issue 12): no login.
+    path("fact-checks/", include("publishing.urls", namespace="publishing")),
+    path("sitemap.xml", sitemap_view, sitemap_kwargs, name="sitemap"),
     # REST API (issue 4): the API itself, its OpenAPI schema, and Swagger UI served from the
     # drf-spectacular-sidecar static files (no CDN).
     path("api/v1/", include("api.router", namespace="api")),

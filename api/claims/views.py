@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -47,9 +46,10 @@ from claims.services import (
 )
 from claims.similarity import similar_claims
 from claims.workflow import State
+from publishing.addresses import absolute, page_path
+from publishing.claimreview import claim_review, embeddable_json
 
 from . import selectors
-from .claimreview import claim_review
 from .filters import ClaimFilter, SourceFilter
 from .history import claim_as_of, claim_history
 from .serializers import (
@@ -82,17 +82,14 @@ CONFLICT = OpenApiResponse(ConflictSerializer, "Refused by the workflow; nothing
 
 
 class JSONLDRenderer(JSONRenderer):
-    """JSON-LD that is safe to paste into a page's <script type="application/ld+json">: `<`,
-    `>` and `&` are written as JSON escapes, as Django's json_script writes them, so a statement
-    containing `</script>` cannot end the script element. Any JSON reader reads the same text."""
+    """JSON-LD that is safe to paste into a page's <script type="application/ld+json">, byte
+    for byte what the public page embeds (publishing.claimreview.embeddable_json)."""
 
     media_type = "application/ld+json"
     format = "jsonld"
-    _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        rendered = super().render(data, accepted_media_type, renderer_context)
-        return rendered.decode("utf-8").translate(self._ESCAPES).encode("utf-8")
+        return embeddable_json(data).encode("utf-8")
 
 
 class AlwaysFirstRenderer(BaseContentNegotiation):
@@ -274,7 +271,8 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     )
     def claim_review(self, request, pk=None):
         claim = self.get_object()
-        url = request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk]))
+        # The public page's canonical address: the one document, wherever it is read.
+        url = absolute(page_path(claim), request)
         published_at = selectors.first_published_at(claim)
         return Response(claim_review(claim, url=url, published_at=published_at))
 

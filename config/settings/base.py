@@ -54,9 +54,11 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_guid",
+    "django.contrib.sitemaps",
     "claims",
     "tracker",
     "events",
+    "publishing",
     "api",
 ]
 
@@ -291,6 +293,19 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # The organisation that publishes assessments (schema.org ClaimReview `author`).
 CLAIMTRACKER_ORGANISATION_NAME = env.str("CLAIMTRACKER_ORGANISATION_NAME", default="Claimtracker")
 CLAIMTRACKER_ORGANISATION_URL = env.str("CLAIMTRACKER_ORGANISATION_URL", default="")
+
+# --- Public fact-check pages and feeds (publishing/) ----------------------------------------
+# How long browsers and shared caches may keep a public page, feed or sitemap (Cache-Control:
+# public, max-age); a reader's cache then revalidates with ETag / Last-Modified (304).
+PUBLIC_PAGES_MAX_AGE = env.int("PUBLIC_PAGES_MAX_AGE", default=300)
+# Fact-checks per page of /fact-checks/, ClaimReviews per page of the DataFeed, entries in the
+# Atom feed.
+PUBLIC_PAGE_SIZE = env.int("PUBLIC_PAGE_SIZE", default=20)
+PUBLIC_FEED_PAGE_SIZE = env.int("PUBLIC_FEED_PAGE_SIZE", default=100)
+PUBLIC_FEED_ITEMS = env.int("PUBLIC_FEED_ITEMS", default=50)
+# The address readers reach the site at (https://checks.example.org), for canonical addresses
+# and ClaimReview `url`s whatever host a proxy forwards; empty: the request's own host.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 
 # SQLite has no NULLS NOT DISTINCT; the constraint still holds on PostgreSQL, where it matters.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

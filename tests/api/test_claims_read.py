@@ -19,6 +19,7 @@ from claims.services import (
     relation_remove,
 )
 from claims.workflow import State
+from publishing.addresses import page_path
 from tests.api.conftest import detail
 from tests.factories import (
     ActorFactory,
@@ -338,6 +339,7 @@ def test_claim_review_is_schema_org_json_ld(api, db, settings):
     assert review["claimReviewed"] == claim.statement
     assert review["reviewRating"] == {
         "@type": "Rating",
+        "name": "False",
         "alternateName": "False",
         "ratingValue": 1,
         "bestRating": 5,
@@ -347,13 +349,15 @@ def test_claim_review_is_schema_org_json_ld(api, db, settings):
     item = review["itemReviewed"]
     assert item["@type"] == "Claim" and item["author"]["name"] == claim.claimant.name
     assert item["datePublished"] == "2025-06-02"
-    assert item["appearance"]["url"] == claim.evidence.first().source.url
+    assert item["firstAppearance"]["url"] == claim.evidence.first().source.url
+    assert [a["url"] for a in item["appearance"]] == [claim.evidence.first().source.url]
     assert review["author"] == {
         "@type": "Organization",
         "name": "Example Checks",
         "url": "https://checks.example.org/",
     }
-    assert review["datePublished"] and review["url"].endswith(detail(claim))
+    # The public page's canonical address (publishing/), not the API's JSON.
+    assert review["datePublished"] and review["url"].endswith(page_path(claim))
 
 
 def test_claim_review_of_an_unverifiable_claim_has_no_number(api, db):
@@ -382,10 +386,10 @@ def test_claim_review_fields_for_a_seed_claim(api, db):
     assert claim is not None, "the seed has no published, assessed claim"
     review = api.get(detail(claim) + "claim-review/").json()
     assert review["@type"] == "ClaimReview"
-    assert review["claimReviewed"] == claim.statement
+    assert review["claimReviewed"] == claim.short_summary()
     assert review["reviewRating"]["alternateName"] == claim.get_assessment_display()
     assert review["itemReviewed"]["author"]["name"] == claim.claimant.name
-    assert review["itemReviewed"]["appearance"]["url"].startswith("http")
+    assert review["itemReviewed"]["firstAppearance"]["url"].startswith("http")
     assert review["author"]["name"] == settings.CLAIMTRACKER_ORGANISATION_NAME
     assert review["datePublished"]
 
