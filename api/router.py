@@ -1,8 +1,10 @@
 """The REST API's routes, under /api/v1/ (see config/urls.py)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from api.claims.views import ActorViewSet, ClaimViewSet, SourceViewSet, TopicViewSet
+from api.reports.views import IntakeView
 from api.tracker.views import (
     FollowUpViewSet,
     ReviewItemViewSet,
@@ -21,4 +23,4 @@ router.register("review-items", ReviewItemViewSet, basename="reviewitem")
 router.register("review-queue", ReviewQueueViewSet, basename="reviewqueue")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("intake/", IntakeView.as_view(), name="intake")]

@@ -130,13 +130,18 @@ def scenario_update(
 
 @transaction.atomic
 def follow_up_create(
-    *, by: AbstractBaseUser | None, claims=None, responsible=None, **fields: Any
+    *,
+    by: AbstractBaseUser | None,
+    claims=None,
+    responsible=None,
+    reason: str = "created",
+    **fields: Any,
 ) -> FollowUp:
     """Record a promised follow-up. Its state starts open and moves only through
     `follow_up_set_state` (or the deadline sweep)."""
     follow_up = FollowUp(**fields)
     _save_with_links(
-        follow_up, by=by, links={"claims": claims, "responsible": responsible}, reason="created"
+        follow_up, by=by, links={"claims": claims, "responsible": responsible}, reason=reason
     )
     return follow_up
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_guid",
     "claims",
     "tracker",
+    "reports",
     "api",
 ]
 
