@@ -433,9 +433,9 @@ class _Proposer:
         owner = next((c for c in made if c.words.start <= at < c.words.end and not c.negated), None)
         plan = next((p for p in plans or [] if p.start <= at <= p.end), None)
         if plan is not None:
-            title = plan.strip(" .")
+            title = self._up_to_break(plan, at)
         elif owner is not None and not deadlines_only:
-            title = self.contents[owner.ref].strip(" .")
+            title = self._up_to_break(self.contents[owner.ref], at)
         else:
             title = self._conjunct(piece, at - piece.start)
         mentions = self.index.mentions(title.text) or self.index.mentions(piece.text)
@@ -463,6 +463,15 @@ class _Proposer:
             follow_up.offset_days = deadline.offset_days if depends_on else None
             follow_up.depends_on = depends_on
         self.result.follow_ups.append(follow_up)
+
+    def _up_to_break(self, piece: Piece, at: int) -> Piece:
+        """`piece` from its start to the first title break after position `at` (absolute)."""
+        end = len(piece.text)
+        for words in self.lang.title_breaks:
+            found = piece.text.find(words, max(at - piece.start, 0))
+            if found > 0:
+                end = min(end, found)
+        return piece.cut(0, end).strip(" .")
 
     def _conjunct(self, piece: Piece, at: int) -> Piece:
         """The comma-separated part of `piece` around position `at`, without a leading "and"."""
