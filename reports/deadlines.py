@@ -21,6 +21,7 @@ class Deadline:
     end: int
     due_at: dt.datetime | None  # None: it runs from another event (see offset_days)
     offset_days: int | None = None  # days after that event, or after the dateline
+    event: str = ""  # the event it counts from, when the words name it ("of the ceasefire")
 
 
 def end_of_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
@@ -77,7 +78,14 @@ def _patterns(lang: Language) -> list[tuple[re.Pattern, str]]:
             ),
             "year_end",
         ),
-        (re.compile(rf"\bwithin\s+(?:the\s+next\s+)?{count}\s+({units})\b", re.I), "within"),
+        (
+            re.compile(
+                rf"\bwithin\s+(?:the\s+next\s+)?{count}\s+({units})\b"
+                r"(?:\s+(?:of|after|from)\s+(?!now\b|today\b)([^,.;:]+))?",
+                re.I,
+            ),
+            "within",
+        ),
         (re.compile(rf"\bin\s+{count}\s+({units})\b", re.I), "in"),
         (re.compile(r"\bnext\s+week\b", re.I), "next_week"),
         (re.compile(r"\bnext\s+month\b", re.I), "next_month"),
@@ -116,8 +124,11 @@ def find_deadline(
             if count is None:
                 continue
             days = _span_days(dateline, count, lang.units_of_time[match.group(2).lower()])
-            if relative_to_event and rule == "within":
-                return Deadline(words, start, end, due_at=None, offset_days=days)
+            event = match.group(3) if rule == "within" else None
+            if event or (relative_to_event and rule == "within"):
+                return Deadline(
+                    words, start, end, due_at=None, offset_days=days, event=(event or "").strip()
+                )
             day = dateline + dt.timedelta(days=days)
         elif rule == "next_week":
             # The week after the dateline's, to its last day (weeks end on Sunday).

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import pysbd
 
 from .actors import ActorIndex, KnownActor, Mention
-from .deadlines import find_deadline
+from .deadlines import Deadline, find_deadline
 from .languages import Language, language
 from .proposals import ActorProposal, ClaimProposal, FollowUpProposal, Proposals, Words
 from .quantities import find_quantities
@@ -226,6 +226,8 @@ class _Proposer:
             if found is None:
                 found = _Attribution(None, "", clause)
             claimant = found.claimant or previous
+            if claimant is None:
+                continue  # a verb with no one before it, in the first clause
             previous = claimant
             if self._own_plan(claimant, found.content):
                 plans.append(found.content)
@@ -445,7 +447,7 @@ class _Proposer:
             responsible = [owner.claimant]
         depends_on = None
         if deadline and deadline.due_at is None:
-            depends_on = self._event(piece, deadline.words, responsible)
+            depends_on = self._event(piece, deadline, responsible)
         follow_up = FollowUpProposal(
             ref=f"f{len(self.result.follow_ups) + 1}",
             title=_sentence_case(title.text).rstrip("."),
@@ -483,13 +485,14 @@ class _Proposer:
                 return part.strip(" .")
         return piece.strip(" .")
 
-    def _event(self, piece: Piece, words: str, responsible: list[str]) -> str:
-        """A follow-up for the event a relative deadline counts from, with no date yet."""
-        lead = split_at(piece, (", ",))[0].text.rstrip(".")
+    def _event(self, piece: Piece, deadline: Deadline, responsible: list[str]) -> str:
+        """A follow-up for the event a relative deadline counts from, with no date yet: the
+        event the words name ("within 100 days of the ceasefire"), else the proposal."""
+        title = deadline.event or "agreed: " + split_at(piece, (", ",))[0].text.rstrip(".")
         event = FollowUpProposal(
             ref=f"f{len(self.result.follow_ups) + 1}",
-            title=_sentence_case(f"agreed: {lead}").rstrip("."),
-            description=f"The event “{words}” counts from; the report gives it no date.",
+            title=_sentence_case(title).rstrip("."),
+            description=f"The event “{deadline.words}” counts from; the report gives it no date.",
             words=piece.words(),
             responsible=responsible,
         )

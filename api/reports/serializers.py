@@ -4,16 +4,21 @@ import zoneinfo
 
 from rest_framework import serializers
 
+from reports.forms import MAX_REPORT_CHARS
 from reports.languages import LANGUAGES
 
 
 class IntakeRequestSerializer(serializers.Serializer):
     text = serializers.CharField(
-        required=False, trim_whitespace=False, help_text="The report as plain text."
+        required=False,
+        trim_whitespace=False,
+        max_length=MAX_REPORT_CHARS,
+        help_text="The report as plain text.",
     )
     html = serializers.CharField(
         required=False,
         trim_whitespace=False,
+        max_length=4 * MAX_REPORT_CHARS,
         help_text="The report as an HTML page; its article text is read (instead of `text`).",
     )
     dateline = serializers.DateField(help_text="The report's date; deadlines count from it.")

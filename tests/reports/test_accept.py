@@ -5,6 +5,7 @@ report; and nothing stored before the editor accepts."""
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claims.models import Actor, Claim, ClaimRelation, Source
@@ -144,6 +145,35 @@ def test_the_page_proposes_then_accepts_only_what_was_ticked(client, actors, edi
     (follow_up,) = FollowUp.objects.all()
     assert follow_up.due_at == dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=dt.UTC)
     assert b"accepted-claims" in done.content
+
+
+def test_an_uploaded_html_report_is_proposed_from_its_article_text(client, actors, editor):
+    client.force_login(editor)
+    page = (
+        "<html><body><nav><ul><li><a href='/'>Home</a></li></ul></nav><article><h1>Talks</h1>"
+        "<p>Zelenskiy said Ukraine presented a list of 400 children abducted to Russia.</p>"
+        "<p>Russia claims the children were relocated for safety, officials in Moscow say.</p>"
+        "</article></body></html>"
+    )
+    upload = SimpleUploadedFile("report.html", page.encode(), content_type="text/html")
+    shown = client.post(
+        reverse("report-new"), {"upload": upload, "dateline": "2025-06-02", "propose": "1"}
+    )
+    assert shown.status_code == 200
+    claims = shown.context["proposals"].claims
+    assert [c.claimant for c in claims][:2] == ["Volodymyr Zelenskiy", "Russia"]
+    assert "Home" not in shown.context["proposals"].text
+
+
+def test_an_upload_that_is_not_text_is_a_form_error(client, actors, editor):
+    client.force_login(editor)
+    upload = SimpleUploadedFile("report.txt", b"\xff\xfe\x00binary")
+    shown = client.post(
+        reverse("report-new"), {"upload": upload, "dateline": "2025-06-02", "propose": "1"}
+    )
+    assert shown.status_code == 200
+    assert "not UTF-8 text" in str(shown.context["form"].errors["upload"])
+    assert not Claim.objects.exists()
 
 
 def test_the_page_is_for_editors(client, reviewer):

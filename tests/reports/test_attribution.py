@@ -125,3 +125,11 @@ def test_a_promise_with_no_date_is_a_follow_up_with_no_deadline():
     assert follow_up.due_at is None and follow_up.depends_on is None
     assert follow_up.responsible == ["Ukraine"]
     assert result.claims == []  # a side's own plan is watched, not checked
+
+
+def test_a_deadline_counted_from_a_named_event_depends_on_that_event():
+    text = "Russia demanded that Ukraine hold elections within 100 days of a ceasefire."
+    event, elections = proposals(text).follow_ups
+    assert (event.title, event.due_at) == ("A ceasefire", None)
+    assert (elections.depends_on, elections.offset_days) == (event.ref, 100)
+    assert elections.responsible == ["Ukraine"]

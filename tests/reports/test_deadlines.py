@@ -61,6 +61,16 @@ def test_within_days_of_an_event_that_has_not_happened_is_an_offset_with_no_date
     assert found.offset_days == 100
 
 
+def test_within_days_of_a_named_event_counts_from_that_event():
+    found = deadline("Ukraine must hold elections within 100 days of the ceasefire, Moscow said")
+    assert (found.due_at, found.offset_days, found.event) == (None, 100, "the ceasefire")
+
+
+def test_within_days_from_now_counts_from_the_dateline():
+    found = deadline("a reply within 10 days from now")
+    assert found.due_at.date() == dt.date(2025, 6, 12)
+
+
 def test_a_range_of_days_is_a_duration_not_a_deadline():
     assert deadline("localized 2-3 day ceasefires to collect the dead") is None
 
