@@ -180,3 +180,23 @@ def test_the_page_is_for_editors(client, reviewer):
     client.force_login(reviewer)
     response = client.get(reverse("report-new"))
     assert response.status_code in (302, 403)
+
+
+def test_a_relative_deadline_is_stored_as_an_offset_from_its_event(actors, editor):
+    found = proposals_for(
+        text="Russia demanded that Ukraine hold elections within 100 days of a ceasefire.",
+        dateline=dt.date(2025, 6, 2),
+    )
+    event, elections = found.follow_ups
+    accepted = report_accept(
+        claims=[],
+        follow_ups=[elections, event],  # in any order: the event is stored first
+        dateline=dt.date(2025, 6, 2),
+        source_url=URL,
+        source_title="",
+        by=editor,
+    )
+    stored = accepted.follow_ups[elections.ref]
+    assert stored.depends_on == accepted.follow_ups[event.ref]
+    assert (stored.offset_days, stored.due_at) == (100, None)
+    assert stored.depends_on.title == "A ceasefire"
