@@ -25,7 +25,9 @@ class Mention:
     kind: str = ""
 
 
-PROPER_NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b")
+UPPER, LOWER = "A-ZА-ЯЁІЇЄҐ", "a-zа-яёіїєґ'’"
+# Two or more capitalised words, Latin or Cyrillic: a name the database may not know.
+PROPER_NAME = re.compile(rf"\b[{UPPER}][{LOWER}]+(?:[- ][{UPPER}][{LOWER}]+)+\b")
 
 
 class ActorIndex:

@@ -56,47 +56,16 @@ def _span_days(dateline: dt.date, count: int, unit: str) -> int:
 
 
 def _patterns(lang: Language) -> list[tuple[re.Pattern, str]]:
-    months = "|".join(lang.months)
-    units = "|".join(u for u in lang.units_of_time if lang.units_of_time[u] != "hours")
-    count = r"(\d+|" + "|".join(lang.number_words) + ")"
+    """The language's deadline phrases (its table's `deadline_phrases`, in the order tried),
+    with its month names, units of time and number words filled in."""
+    words = {
+        "months": "|".join(lang.months),
+        "units": "|".join(u for u, kind in lang.units_of_time.items() if kind != "hours"),
+        "count": r"(\d+|" + "|".join(lang.number_words) + ")",
+    }
     return [
-        (
-            re.compile(
-                r"\b(?:before|by)\s+(?:the\s+)?(?:month[- ]end|end\s+of\s+(?:the|this)\s+month)\b",
-                re.I,
-            ),
-            "month_end",
-        ),
-        (
-            re.compile(rf"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+({months})\b", re.I),
-            "end_of_named_month",
-        ),
-        (
-            re.compile(
-                r"\b(?:before|by)\s+(?:the\s+)?(?:year[- ]end|end\s+of\s+(?:the|this)\s+year)\b",
-                re.I,
-            ),
-            "year_end",
-        ),
-        (
-            re.compile(
-                rf"\bwithin\s+(?:the\s+next\s+)?{count}\s+({units})\b"
-                r"(?:\s+(?:of|after|from)\s+(?!now\b|today\b)([^,.;:]+))?",
-                re.I,
-            ),
-            "within",
-        ),
-        (re.compile(rf"\bin\s+{count}\s+({units})\b", re.I), "in"),
-        (re.compile(r"\bnext\s+week\b", re.I), "next_week"),
-        (re.compile(r"\bnext\s+month\b", re.I), "next_month"),
-        (
-            re.compile(
-                rf"\b(?:by|before|until)\s+((?:\d{{1,2}}\s+(?:{months})|(?:{months})\s+\d{{1,2}})"
-                r"(?:,?\s+\d{4})?)\b",
-                re.I,
-            ),
-            "by_date",
-        ),
+        (re.compile(template.format(**words), re.I), rule)
+        for rule, template in lang.deadline_phrases
     ]
 
 

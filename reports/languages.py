@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Language:
     code: str
+    # pysbd's splitter for the language (it has "ru", not "uk": Ukrainian would use "ru").
+    sentence_splitter: str
+    # Words that may open what is said after the verb and are not part of it: "said that …".
+    complementisers: tuple[str, ...]
     # Verbs that introduce what someone says: "Ukraine said ...", "..., stating ...".
     attribution_verbs: frozenset[str]
     # Attribution verbs whose content is a denial or rejection of what was said before: the
@@ -34,6 +38,11 @@ class Language:
     number_words: dict[str, int]
     months: dict[str, int]
     units_of_time: dict[str, str]  # plural or singular word -> "days" | "weeks" | "months"
+    # Deadline phrases, (rule, regular expression) in the order tried; {months}, {units} and
+    # {count} stand for this table's words. The rules are in deadlines.py: month_end,
+    # end_of_named_month (group 1: the month), year_end, within (count, unit, and the event
+    # it counts from), in (count, unit), next_week, next_month, by_date (group 1: the date).
+    deadline_phrases: tuple[tuple[str, str], ...]
     # Words between a number and its noun that are not the unit: "12,000 fallen soldiers".
     quantity_fillers: frozenset[str]
     # Place and short names that stand for an actor ("Kyiv" for Ukraine).
@@ -61,6 +70,8 @@ _COUNTER_EN = frozenset(
 
 ENGLISH = Language(
     code="en",
+    sentence_splitter="en",
+    complementisers=("that ",),
     attribution_verbs=frozenset(
         [
             "said",
@@ -181,6 +192,30 @@ ENGLISH = Language(
         "year": "years",
         "years": "years",
     },
+    deadline_phrases=(
+        (
+            "month_end",
+            r"\b(?:before|by)\s+(?:the\s+)?(?:month[- ]end|end\s+of\s+(?:the|this)\s+month)\b",
+        ),
+        ("end_of_named_month", r"\b(?:before|by)\s+(?:the\s+)?end\s+of\s+({months})\b"),
+        (
+            "year_end",
+            r"\b(?:before|by)\s+(?:the\s+)?(?:year[- ]end|end\s+of\s+(?:the|this)\s+year)\b",
+        ),
+        (
+            "within",
+            r"\bwithin\s+(?:the\s+next\s+)?{count}\s+({units})\b"
+            r"(?:\s+(?:of|after|from)\s+(?!now\b|today\b)([^,.;:]+))?",
+        ),
+        ("in", r"\bin\s+{count}\s+({units})\b"),
+        ("next_week", r"\bnext\s+week\b"),
+        ("next_month", r"\bnext\s+month\b"),
+        (
+            "by_date",
+            r"\b(?:by|before|until)\s+((?:\d{{1,2}}\s+(?:{months})|(?:{months})\s+\d{{1,2}})"
+            r"(?:,?\s+\d{{4}})?)\b",
+        ),
+    ),
     quantity_fillers=frozenset(
         [
             "fallen",

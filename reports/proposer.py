@@ -36,7 +36,8 @@ DATELINE = re.compile(
 )
 ITEM_LABEL = re.compile(r"^[A-Z][\w &’'/-]{0,40}:\s+")
 DASH = re.compile(r"\s[–—-]\s")
-WORD = re.compile(r"[A-Za-z’']+")
+# Letters of any script (Latin, Cyrillic…), with apostrophes inside a word.
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[’'])*")
 QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 SENTENCE_END = (".", "!", "?", "”", '"', ":", ")")
 LIST_MARKERS = ("-", "•", "*", "–")
@@ -162,7 +163,9 @@ class _Proposer:
     def __init__(self, text, dateline, tz, lang, actors):
         self.text, self.dateline, self.tz, self.lang = text, dateline, tz, lang
         self.index = ActorIndex(actors, lang)
-        self.segmenter = pysbd.Segmenter(language=lang.code, clean=False, char_span=True)
+        self.segmenter = pysbd.Segmenter(
+            language=lang.sentence_splitter, clean=False, char_span=True
+        )
         self.result = Proposals(dateline=dateline, language=lang.code, publisher="", text=text)
         self.publisher: Mention | None = None
         self.recent: list[tuple[ClaimProposal, str]] = []  # claims of the last sentence, side
@@ -275,8 +278,9 @@ class _Proposer:
             if before in self.lang.determiners or before.endswith(("’s", "'s")):
                 continue  # a noun: "Russia's demands", "its claimed sovereignty"
             content = clause.cut(match.end()).strip(" ,")
-            if content.text.lower().startswith("that "):
-                content = content.cut(5)
+            for opener in self.lang.complementisers:
+                if content.text.lower().startswith(opener):
+                    content = content.cut(len(opener))
             if not WORD.search(QUOTE.sub("", subject)) or subject.strip().lower() == "also":
                 return _Attribution(None, verb, content)
             claimant = self.index.claimant(QUOTE.sub(lambda m: " " * len(m.group()), subject))

@@ -10,7 +10,7 @@ from decimal import Decimal
 from .languages import Language
 
 NUMBER = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w-]|[.,]\d)")
-WORD = re.compile(r"[A-Za-z]+")
+WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
