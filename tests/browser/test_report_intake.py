@@ -45,6 +45,8 @@ def test_editor_pastes_the_seed_report_and_accepts_three_claims_and_a_deadline(
     editor.groups.add(Group.objects.get(name="Editors"))
     claims_before, follow_ups_before = Claim.objects.count(), FollowUp.objects.count()
     page = browser_page
+    refused = []  # what the Content-Security-Policy blocked, as Chromium reports it
+    page.on("console", lambda m: refused.append(m.text) if "Refused to" in m.text else None)
     ARTIFACTS.mkdir(exist_ok=True)
 
     page.goto(f"{live_server.url}/admin/reports/new/")
@@ -86,3 +88,4 @@ def test_editor_pastes_the_seed_report_and_accepts_three_claims_and_a_deadline(
     page.locator("#accepted-follow-ups a").click()
     expect(page.locator("#content")).to_contain_text("further talks")
     page.screenshot(path=str(ARTIFACTS / "intake-3-follow-up.png"), full_page=True)
+    assert refused == []
