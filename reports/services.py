@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from claims.audit import stamp
 from claims.errors import DomainError
@@ -37,13 +37,20 @@ class Accepted:
 
 
 def _actor(name: str, accepted: Accepted, *, by, reason: str) -> Actor:
+    """The stored actor of this name, or a new one. Two editors accepting the same new name at
+    once get one actor: the second insert waits on the unique name, then finds the first's."""
     actor = find_actor(name)
-    if actor is None:
-        actor = Actor(name=name.strip()[:200])
-        actor.full_clean()
-        stamp(actor, by=by, reason=reason)
-        actor.save()
-        accepted.actors.append(actor)
+    if actor is not None:
+        return actor
+    actor = Actor(name=name.strip()[:200])
+    actor.full_clean()
+    stamp(actor, by=by, reason=reason)
+    try:
+        with transaction.atomic():
+            actor.save()
+    except IntegrityError:
+        return Actor.objects.get(name=actor.name)
+    accepted.actors.append(actor)
     return actor
 
 
