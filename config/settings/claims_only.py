@@ -8,6 +8,7 @@ from .test import INSTALLED_APPS, MIDDLEWARE, env
 
 _ABOVE_CLAIMS = {
     "tracker",
+    "reports",
     "api",
     "rest_framework",
     "django_filters",
