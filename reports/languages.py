@@ -28,6 +28,8 @@ class Language:
     # Of those, the ones that make a speaker's statement about their own side a plan to
     # follow up rather than a claim to check ("Umerov said Ukraine proposed further talks").
     plan_cues: tuple[str, ...]
+    # Promise cues whose object is the promised event: "expressed hope for <a summit>".
+    object_cues: tuple[str, ...]
     # Where the title of a follow-up stops: "talks before month-end | but believes …".
     title_breaks: tuple[str, ...]
     # Words before an attribution verb that make it a noun ("Russia's demands", "its claimed").
@@ -130,6 +132,7 @@ ENGLISH = Language(
         "hope for",
         "plans to",
     ),
+    object_cues=("hope for",),
     title_breaks=(" but ", "; "),
     plan_cues=("proposed", "would ", "will ", "plans to", "promised", "pledged to"),
     determiners=frozenset(["the", "its", "their", "his", "her", "our", "a", "an"]),

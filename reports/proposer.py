@@ -444,6 +444,8 @@ class _Proposer:
             title = self._up_to_break(self.contents[owner.ref], at)
         else:
             title = self._conjunct(piece, at - piece.start)
+            if cue in self.lang.object_cues and deadline is None:
+                title = title.cut(title.text.lower().find(cue) + len(cue)).strip()
         mentions = self.index.mentions(title.text) or self.index.mentions(piece.text)
         # Who must act: the first actor the promise names (its subject).
         responsible = [m.name for m in mentions if m.actor_id is not None][:1]

@@ -64,6 +64,8 @@ def test_editor_pastes_the_seed_report_and_accepts_three_claims_and_a_deadline(
     page.screenshot(path=str(ARTIFACTS / "intake-1-proposals.png"), full_page=True)
     page.locator("#report-text").screenshot(path=str(ARTIFACTS / "intake-1a-highlights.png"))
     page.locator("#claim-proposals").screenshot(path=str(ARTIFACTS / "intake-1b-claims.png"))
+    follow_ups = page.locator("#follow-up-proposals")
+    follow_ups.screenshot(path=str(ARTIFACTS / "intake-1c-follow-ups.png"))
     assert Claim.objects.count() == claims_before  # proposing stores nothing
 
     claims = page.locator("#claim-proposals tbody tr")

@@ -133,3 +133,10 @@ def test_a_deadline_counted_from_a_named_event_depends_on_that_event():
     assert (event.title, event.due_at) == ("A ceasefire", None)
     assert (elections.depends_on, elections.offset_days) == (event.ref, 100)
     assert elections.responsible == ["Ukraine"]
+
+
+def test_a_hope_for_an_event_is_a_follow_up_named_after_the_event():
+    text = "Turkey's president described the meeting positively and expressed hope for a summit."
+    (follow_up,) = proposals(text).follow_ups
+    assert follow_up.title == "A summit"
+    assert follow_up.due_at is None
