@@ -1,9 +1,11 @@
 """The REST API's routes, under /api/v1/ (see config/urls.py)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from api.claims.views import ActorViewSet, ClaimViewSet, SourceViewSet, TopicViewSet
 from api.events.views import ChangeFeedViewSet, WebhookViewSet
+from api.reports.views import IntakeView
 from api.tracker.views import (
     FollowUpViewSet,
     ReviewItemViewSet,
@@ -24,4 +26,4 @@ router.register("changes", ChangeFeedViewSet, basename="change")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("intake/", IntakeView.as_view(), name="intake")]

@@ -389,14 +389,20 @@ def _evidence_changed(claim: Claim, *, by, detail: str, reason: str) -> None:
 
 @transaction.atomic
 def relation_add(
-    *, from_claim: Claim, to_claim: Claim, kind: str, by: AbstractBaseUser | None, note: str = ""
+    *,
+    from_claim: Claim,
+    to_claim: Claim,
+    kind: str,
+    by: AbstractBaseUser | None,
+    note: str = "",
+    reason: str | None = None,
 ) -> ClaimRelation:
     """Relate two claims (e.g. a counter-claim that contradicts another); both change version."""
     relation = ClaimRelation(
         from_claim=from_claim, to_claim=to_claim, kind=kind, note=note, created_by=by
     )
     relation.full_clean()
-    stamp(relation, by=by)
+    stamp(relation, by=by, reason=reason)
     relation.save()
     _touch(relation.from_claim_id, relation.to_claim_id)
     return relation

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api.claims.views import api_not_found
 from publishing.urls import sitemap_kwargs, sitemap_view
+from reports.views import new_report
 from tracker.health import healthz
 
 admin.site.site_header = "Claimtracker"
@@ -11,6 +12,8 @@ admin.site.site_title = "Claimtracker"
 admin.site.index_title = "Claims, scenarios and follow-ups"
 
 urlpatterns = [
+    # Report intake (issue 15): an admin page of its own, behind the admin's login.
+    path("admin/reports/new/", admin.site.admin_view(new_report), name="report-new"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("review/", include("tracker.urls")),

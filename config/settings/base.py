@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tracker",
     "events",
     "publishing",
+    "reports",
     "api",
 ]
 
