@@ -56,7 +56,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["state", "change__kind"]
     search_fields = ["subscription__target_url"]
-    list_select_related = ["change", "subscription"]
+    list_select_related = ["change", "subscription__owner"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
     actions = ["send_again"]
 

@@ -19,6 +19,7 @@ from api.tokens import api_token_issue
 from claims import admin_changelist
 from claims.admin_changelist import EstimatedCountPaginator, ScaledChangeList
 from claims.models import Claim
+from events.subscriptions import subscription_create
 from tests.factories import (
     ClaimFactory,
     ClaimRelationFactory,
@@ -70,6 +71,11 @@ def two_hundred_of_everything():
         AccessAttempt.objects.create(**login, failures_since_start=1, get_data="", post_data="")
         AccessFailureLog.objects.create(**login)
         AccessLog.objects.create(**login)
+    # Webhook subscriptions last (each change after this is a delivery for every one of them):
+    # eleven, and one change, fill both lists past a page of 10.
+    for _ in range(11):
+        subscription_create(owner=UserFactory(), target_url="http://127.0.0.1:9/")
+    ClaimFactory()
 
 
 def _pages(model, model_admin, superuser):
@@ -92,6 +98,8 @@ def test_no_changelist_runs_more_queries_for_200_rows_than_for_10(client, superu
     client.force_login(superuser)
     checked = 0
     for model, model_admin in admin.site._registry.items():
+        if getattr(model_admin, "one_page", False):  # a settings page, not a list of rows
+            continue
         for page in _pages(model, model_admin, superuser):
             counts = {}
             for per_page in (10, ROWS):

@@ -212,8 +212,11 @@ class AliveScenarioFilter(SubsetFilter):
     parameter_name = "alive"
     labels = ("Alive (proposed, under negotiation, agreed)", "No longer alive")
 
-    def subset(self):
-        return Scenario.objects.alive()
+    def subset(self, queryset):
+        return queryset.alive()
+
+    def rest(self, queryset):
+        return queryset.not_alive()
 
 
 class ScenarioMoveForm(ReasonActionForm):

@@ -86,9 +86,12 @@ def due_soon(now: dt.datetime) -> Q:
     return Q(state=FollowUp.State.OPEN, due_at__gte=now, due_at__lt=now + SOON)
 
 
+# Open items nobody holds or is reserved for (the home page's list and its changelist filter).
+UNASSIGNED = Q(state=ReviewItem.State.OPEN, assignee__isnull=True)
+
+
 def unassigned_items() -> QuerySet[ReviewItem]:
-    """Open items nobody holds or is reserved for."""
-    return ReviewItem.objects.filter(state=ReviewItem.State.OPEN, assignee__isnull=True)
+    return ReviewItem.objects.filter(UNASSIGNED)
 
 
 def _editor_rows(user: AbstractBaseUser, desk: Desk) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from claims.admin import SubsetFilter
 
 from . import desk
-from .models import FollowUp, SweepRun
+from .models import SweepRun
 
 
 class MyClaimsFilter(admin.SimpleListFilter):
@@ -39,8 +39,11 @@ class DueSoonFilter(SubsetFilter):
     parameter_name = "due_soon"
     labels = (f"Due in the next {desk.SOON.days} days", "Not due soon")
 
-    def subset(self):
-        return FollowUp.objects.filter(desk.due_soon(timezone.now()))
+    def subset(self, queryset):
+        return queryset.filter(desk.due_soon(timezone.now()))
+
+    def rest(self, queryset):
+        return queryset.exclude(desk.due_soon(timezone.now()))
 
 
 class UnassignedItemFilter(SubsetFilter):
@@ -48,8 +51,11 @@ class UnassignedItemFilter(SubsetFilter):
     parameter_name = "unassigned"
     labels = ("Open and unassigned", "Assigned, held or closed")
 
-    def subset(self):
-        return desk.unassigned_items()
+    def subset(self, queryset):
+        return queryset.filter(desk.UNASSIGNED)
+
+    def rest(self, queryset):
+        return queryset.exclude(desk.UNASSIGNED)
 
 
 class SweepRunFilter(admin.SimpleListFilter):

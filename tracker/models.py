@@ -18,6 +18,9 @@ class ScenarioQuerySet(models.QuerySet):
         """Still in play: proposed, under negotiation, or agreed and not yet implemented."""
         return self.filter(status__in=Scenario.ALIVE_STATUSES)
 
+    def not_alive(self):
+        return self.exclude(status__in=Scenario.ALIVE_STATUSES)
+
     def stalled(self, *, at):
         """Agreed, with follow-ups, every one of which (cancelled ones aside) was missed or is
         overdue at `at`: nothing promised under it is on track."""
