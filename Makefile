@@ -104,11 +104,12 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ct_bench_sweep
 bench-sweep: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/sweep.py --n $(N) $(BENCH_ARGS)
 
-# Reviewers' queue: 50 reviewer threads drain 10,000 items on PostgreSQL (a database of its own,
-# dropped and rebuilt each run). QUEUE_ITEMS / QUEUE_REVIEWERS make it smaller while developing.
+# Reviewers' queue: 4 reviewer processes drain 2,000 items on PostgreSQL through the services,
+# then through hand-written SQL doing the same writes, and print both rates and their ratio
+# (a database of its own, plus <name>_template, dropped and rebuilt each run).
 BENCH_QUEUE_DB ?= postgres://postgres@127.0.0.1:5432/ct_bench_queue
-QUEUE_ITEMS ?= 10000
-QUEUE_REVIEWERS ?= 50
+QUEUE_ITEMS ?= 2000
+QUEUE_REVIEWERS ?= 4
 .PHONY: bench-queue
 bench-queue: install
 	DATABASE_URL=$(BENCH_QUEUE_DB) $(PY) -m bench.review_queue --items $(QUEUE_ITEMS) --reviewers $(QUEUE_REVIEWERS)
