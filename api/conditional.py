@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from api import etags
-from api.claims.serializers import ErrorSerializer, StaleVersionSerializer
+from api.exceptions import ErrorSerializer, StaleVersionSerializer
 from claims.models import Versioned
 from claims.services import StaleVersion
 from claims.visibility import can_see_drafts

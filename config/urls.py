@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.claims.views import api_not_found
+from api.exceptions import api_not_found
 from tracker.health import healthz
 
 admin.site.site_header = "Claimtracker"
@@ -28,3 +28,6 @@ urlpatterns = [
     ),
     re_path(r"^api/", api_not_found),
 ]
+
+# Under /api/ a server error is answered in the API's error format (api/exceptions.py).
+handler500 = "api.exceptions.server_error"

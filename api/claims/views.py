@@ -4,12 +4,10 @@ service calls; domain errors become status codes in api.exceptions."""
 import datetime as dt
 
 from django.db.models import Max, Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.csrf import csrf_exempt
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,7 +18,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -35,6 +32,8 @@ from api.conditional import (
     retrieve_schema,
     write_schema,
 )
+from api.exceptions import ConflictSerializer
+from api.filtering import StrictFilterBackend, StrictOrderingFilter
 from api.permissions import ClaimAccess, ModelAccess
 from claims.models import Actor, Claim, Evidence, Source, Topic
 from claims.services import (
@@ -55,7 +54,6 @@ from .serializers import (
     ActorSerializer,
     ClaimSerializer,
     ClaimTransitionSerializer,
-    ConflictSerializer,
     EvidenceCreateSerializer,
     HistoryEntrySerializer,
     SourceSerializer,
@@ -102,7 +100,7 @@ class AlwaysFirstRenderer(BaseContentNegotiation):
 class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.GenericViewSet):
     serializer_class = ClaimSerializer
     permission_classes = [ClaimAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     filterset_class = ClaimFilter
     ordering_fields = ["id", "created_at", "updated_at"]
     ordering = ["-id"]
@@ -311,7 +309,7 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
 # drf-spectacular would copy a docstring into every operation's description.
 class _ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelAccess]
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["id"]
     ordering = ["id"]
     lookup_value_regex = r"\d+"
@@ -343,7 +341,7 @@ class SourceViewSet(
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     filterset_class = SourceFilter
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]
@@ -369,9 +367,3 @@ class SourceViewSet(
             expected_version=expected,
         )
         return self.object_response(source)
-
-
-@csrf_exempt  # nothing happens here; a JSON 404 is the answer for every method
-def api_not_found(request, *args, **kwargs):
-    """Any other address under /api/: a JSON 404 like the API's own, not Django's HTML page."""
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

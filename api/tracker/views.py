@@ -1,16 +1,13 @@
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from api import etags
 from api.claims.selectors import claims_visible_to
-from api.claims.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
 from api.conditional import (
     ConditionalListMixin,
     ConditionalObjectMixin,
@@ -19,6 +16,8 @@ from api.conditional import (
     retrieve_schema,
     write_schema,
 )
+from api.exceptions import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
+from api.filtering import StrictFilterBackend, StrictOrderingFilter
 from api.permissions import ModelAccess, model_perm
 from claims.models import Actor, Source
 from claims.visibility import can_see_drafts
@@ -59,7 +58,7 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
     create_service = update_service = None
     object_name = ""
     permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     ordering_fields = ["id", "created_at", "updated_at"]
     ordering = ["-id"]
     lookup_value_regex = r"\d+"
@@ -185,7 +184,7 @@ class ReviewItemViewSet(
     serializer_class = ReviewItemSerializer
     etag_kind = "reviewitem"
     permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     filterset_class = ReviewItemFilter
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]
@@ -271,7 +270,7 @@ class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
 
     serializer_class = QueueItemSerializer
     permission_classes = [QueueAccess]
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["id", "created_at"]
     ordering = ["id"]
     lookup_value_regex = r"\d+"
