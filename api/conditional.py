@@ -108,7 +108,8 @@ class ConditionalObjectMixin:
 
     def expected_version(self, obj: Versioned) -> int | None:
         """The version the client's If-Match promises (None: no header, or `*`). A stale one is
-        refused with StaleVersion (412), a missing one with 428 if the server requires it."""
+        refused with StaleVersion (412), a missing one with 428 if the server requires it.
+        Views call it after validating the body: a malformed body is a 400 whatever the tag."""
         header = etags.if_match_header(self.request)
         if header is None:
             return None
@@ -173,6 +174,9 @@ class ConditionalListMixin:
 
     def conditional_list(self, request, queryset: QuerySet, render) -> Response:
         """`render()` builds the full page; it runs only when the client's copy is stale."""
+        check_query = getattr(self.paginator, "check_query", None)
+        if check_query is not None:
+            check_query(request)  # a malformed page size is a 400 even to a matching tag
         tag = self.list_tag(request, queryset)
         header = request.headers.get("If-None-Match")
         if header and etags.etag_matches(header, tag):

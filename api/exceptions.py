@@ -14,9 +14,10 @@ as `non_field_errors`). A refusal may add what a client needs to act on it (409:
 `reasons`; 412: `current_version`)."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -127,15 +128,17 @@ def exception_handler(exc, context):
             ),
             status=status.HTTP_409_CONFLICT,
         )
-    response = drf_exception_handler(exc, context)  # Http404, PermissionDenied → DRF's own
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)  # as DRF's handler would, keeping our code below
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a server error: logged by Django, answered by `server_error` below
     if isinstance(exc, exceptions.ValidationError):
         response.data = invalid_input_body(exc.detail)
-    elif isinstance(exc, exceptions.APIException):
-        response.data = error_body(str(exc.detail), _code(exc))
     else:
-        response.data = error_body(str(response.data.get("detail", "")), "error")
+        response.data = error_body(str(exc.detail), _code(exc))
     return response
 
 

@@ -32,6 +32,11 @@ class ApiCursorPagination(CursorPagination):
             raise ValidationError({self.cursor_query_param: [message]})
         return super().decode_cursor(request)
 
+    def check_query(self, request) -> None:
+        """Refuse a bad `page_size` or `cursor` before a list answers anything, 304 included."""
+        self.get_page_size(request)
+        self.decode_cursor(request)
+
     def get_schema_operation_parameters(self, view):
         cursor, page_size = super().get_schema_operation_parameters(view)
         cursor["schema"] = {"type": "string", "minLength": 1}

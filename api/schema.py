@@ -6,12 +6,14 @@ A view only declares what is its own (its success answers, its 409 or 412 bodies
 
 import json
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import SAFE_METHODS
 
 from api.claims.serializers import StrictFieldsMixin
 from api.exceptions import ErrorSerializer
+from claims.source_urls import validate_http_url
 
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint: the largest id a path or filter can name
 
@@ -77,6 +79,19 @@ DEFAULT_SUMMARIES = {
 }
 
 
+def _holds_a_web_address(field) -> bool:
+    """A required model field checked by `validate_http_url` (a source's address): an absolute
+    http(s) URI, whatever its model field's class."""
+    model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+    if model is None or getattr(field, "allow_blank", True) or not field.source:
+        return False
+    try:
+        model_field = model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return False
+    return validate_http_url in model_field.validators
+
+
 def _serializer_model(view):
     serializer_class = getattr(view, "serializer_class", None)
     return getattr(getattr(serializer_class, "Meta", None), "model", None)
@@ -125,6 +140,12 @@ class ApiAutoSchema(AutoSchema):
                 return operation_id.removesuffix(suffix)
         return operation_id
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if _holds_a_web_address(field) and schema.get("type") == "string":
+            schema["format"] = "uri"
+        return schema
+
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request" and isinstance(serializer, StrictFieldsMixin):
@@ -150,12 +171,48 @@ def contract_hook(result, generator, request, public):
     for path in result["paths"].values():
         for operation in path.values():
             _integer_path_ids(operation)
+            _non_empty_query_strings(operation)
             for code, response in operation.get("responses", {}).items():
                 _error_body(code, response)
                 for name, header in HEADERS.get(code, {}).items():
                     response.setdefault("headers", {}).setdefault(name, header)
+    _links_to_what_writes_return(result["paths"])
     _drop_unused_request_components(result)
+    _web_addresses_in_requests(result["components"]["schemas"])
     return result
+
+
+def _web_addresses_in_requests(schemas: dict) -> None:
+    # Addresses a client sends are web addresses: URLValidator(schemes=http, https) and the
+    # source rules refuse the rest (README, "Source addresses").
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            for field in schema.get("properties", {}).values():
+                if field.get("format") == "uri":
+                    field.setdefault("pattern", "^[Hh][Tt][Tt][Pp][Ss]?://")
+
+
+# The queue's moves answer a review item, read at review-items/{id}/.
+READ_AT = {"review-queue": "review-items"}
+
+
+def _links_to_what_writes_return(paths: dict) -> None:
+    """OpenAPI `links` from each POST that answers one resource (creates, moves, takes) to the
+    operation that reads it again, with the id taken from the answer."""
+    for path, methods in paths.items():
+        resource = path.split("/")[3]
+        detail = paths.get(f"/api/v1/{READ_AT.get(resource, resource)}/{{id}}/", {}).get("get")
+        post = methods.get("post")
+        if detail is None or post is None:
+            continue
+        for code in ("200", "201"):
+            response = post["responses"].get(code)
+            if response and "content" in response:
+                response.setdefault("links", {})["Read"] = {
+                    "operationId": detail["operationId"],
+                    "parameters": {"id": "$response.body#/id"},
+                    "description": "Read what this answered, again (by its id).",
+                }
 
 
 def _drop_unused_request_components(result) -> None:
@@ -182,9 +239,18 @@ def _error_body(code: str, response: dict) -> None:
         return
     schema = INVALID_INPUT_REF if code == "400" else ERROR_REF
     content = response.setdefault("content", {})
-    json = content.setdefault("application/json", {})
-    if code == "400" or "schema" not in json:
-        json["schema"] = schema
+    content.setdefault("application/json", {})
+    for media in content.values():  # the ClaimReview's errors are the same JSON, as JSON-LD
+        if code == "400" or "$ref" not in media.get("schema", {}):
+            media["schema"] = schema
+
+
+def _non_empty_query_strings(operation: dict) -> None:
+    # An empty value is refused with 400 (api/filtering.py, api/pagination.py), so say so.
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "query" and schema.get("type") == "string":
+            schema.setdefault("minLength", 1)
 
 
 def _integer_path_ids(operation: dict) -> None:

@@ -29,6 +29,10 @@ def _json_name(value) -> str:
     return "a list" if isinstance(value, list) else "an object"
 
 
+def _integral_float(value) -> bool:
+    return type(value) is float and value.is_integer()
+
+
 def _decimal_as_string(field: serializers.DecimalField) -> bool:
     return getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
 
@@ -42,7 +46,8 @@ def json_type_error(field: serializers.Field, value) -> str | None:
     if isinstance(field, serializers.BooleanField):
         wanted, ok = "true or false", isinstance(value, bool)
     elif isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
-        wanted, ok = "a whole number", type(value) is int
+        # JSON does not tell 1 from 1.0, and JSON Schema counts both as an integer.
+        wanted, ok = "a whole number", type(value) is int or _integral_float(value)
     elif isinstance(field, serializers.FloatField) or (
         isinstance(field, serializers.DecimalField) and not _decimal_as_string(field)
     ):
@@ -139,7 +144,7 @@ class EvidenceItemSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     source = serializers.IntegerField(help_text="Source id.")
-    url = serializers.CharField()
+    url = serializers.URLField()
     title = serializers.CharField()
     stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
     excerpt = serializers.CharField(allow_blank=True)

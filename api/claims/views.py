@@ -250,9 +250,9 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     @write_schema(ClaimSerializer, summary="Change a claim's editable fields")
     def partial_update(self, request, pk=None):
         claim = self.get_object()
-        expected = self.expected_version(claim)
         serializer = self.get_serializer(claim, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(claim)
         fields = dict(serializer.validated_data)
         reason = fields.pop("reason", "")
         if fields:
@@ -270,9 +270,9 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         claim = self.get_object()
-        expected = self.expected_version(claim)
         serializer = ClaimTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(claim)
         claim_transition(
             claim=claim,
             to=serializer.validated_data["to"],
@@ -291,9 +291,9 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     @action(detail=True, methods=["post"], url_path="evidence")
     def add_evidence(self, request, pk=None):
         claim = self.get_object()
-        expected = self.expected_version(claim)
         serializer = EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(claim)
         fields = dict(serializer.validated_data)
         evidence_add(
             claim=claim,
@@ -357,9 +357,9 @@ class SourceViewSet(
 
     def partial_update(self, request, pk=None):
         source = self.get_object()
-        expected = self.expected_version(source)
         serializer = self.get_serializer(source, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(source)
         source = source_update(
             source=source,
             by=request.user,

@@ -72,9 +72,9 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
 
     def partial_update(self, request, pk=None):
         obj = self.get_object()
-        expected = self.expected_version(obj)
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(obj)
         obj = type(self).update_service(
             **{self.object_name: obj},
             by=request.user,
@@ -158,9 +158,9 @@ class FollowUpViewSet(
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         follow_up = self.get_object()
-        expected = self.expected_version(follow_up)
         serializer = FollowUpTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(follow_up)
         follow_up_set_state(
             follow_up=follow_up,
             by=request.user,
