@@ -4,6 +4,7 @@ give, which request bodies refuse unknown keys) and `contract_hook`, a postproce
 the finished document (the one error format as components, response headers, integer path ids).
 A view only declares what is its own (its success answers, its 409 or 412 bodies)."""
 
+import inspect
 import json
 
 from django.core.exceptions import FieldDoesNotExist
@@ -112,6 +113,14 @@ class ApiAutoSchema(AutoSchema):
             action in getattr(permission, "PUBLIC_ACTIONS", ())
             for permission in self.view.get_permissions()
         )
+
+    def get_description(self):
+        """The action's docstring or the view class's own, never one the class inherits from a
+        base or mixin (drf-spectacular's default put ConditionalListMixin's notes on writes)."""
+        name = getattr(self.view, "action", None) or self.method.lower()
+        action = getattr(type(self.view), name, None)
+        docs = [getattr(action, "__doc__", None), type(self.view).__dict__.get("__doc__")]
+        return next((inspect.cleandoc(doc) for doc in docs if doc), "")
 
     def get_summary(self):
         """A view's own summary, or one read from its action and model ("List claims", "Change

@@ -196,12 +196,13 @@ def test_redocly_lint_finds_no_problem(openapi, tmp_path):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_generated_client_lists_and_reads_claims_from_a_live_server(
-    openapi, tmp_path, api_client_user
+    openapi, tmp_path, api_client_user, editor
 ):
     """openapi-python-client turns the schema into a client; against gunicorn serving the
     project, it reads every answer strictly (typed models, unexpected statuses raise): the
     public list anonymously, every page of the list with a token (cursors to the end), one
-    claim, its history and its ClaimReview, and a 404 in the one error format."""
+    claim, its history and its ClaimReview, and a 404 in the one error format; an editor
+    creates a claim and edits it with If-Match (a stale tag: 412, read as StaleVersion)."""
     from claims.workflow import State
 
     published = [PublishableClaimFactory(state=State.PUBLISHED) for _ in range(5)]
@@ -211,11 +212,21 @@ def test_a_generated_client_lists_and_reads_claims_from_a_live_server(
     from claimtracker_client import AuthenticatedClient, Client
     from claimtracker_client.api.claims import (
         claims_claim_review,
+        claims_create,
         claims_history,
         claims_list,
+        claims_partial_update,
         claims_retrieve,
     )
-    from claimtracker_client.models import Claim, Error, HistoryEntry, PaginatedClaimList
+    from claimtracker_client.models import (
+        Claim,
+        ClaimRequest,
+        Error,
+        HistoryEntry,
+        PaginatedClaimList,
+        PatchedClaimRequest,
+        StaleVersion,
+    )
 
     env = {"DATABASE_URL": database_url(), "API_ANON_THROTTLE_RATE": "1000/minute"}
     with gunicorn(env=env, workers=1) as (url, _log):
@@ -248,6 +259,31 @@ def test_a_generated_client_lists_and_reads_claims_from_a_live_server(
         missing = claims_retrieve.sync_detailed(client=client, id=draft.pk)
         assert missing.status_code == 404 and isinstance(missing.parsed, Error)
         assert missing.parsed.code == "not_found"
+
+        _, editor_token = api_token_issue(user=editor)
+        as_editor = AuthenticatedClient(
+            base_url=url, token=editor_token, prefix="Token", raise_on_unexpected_status=True
+        )
+        body = ClaimRequest(statement="Said on air.", claimant=published[0].claimant_id)
+        created = claims_create.sync_detailed(client=as_editor, body=body)
+        assert created.status_code == 201 and isinstance(created.parsed, Claim)
+        assert created.headers["Location"] == created.parsed.url
+        tag = created.headers["ETag"]
+        changed = claims_partial_update.sync_detailed(
+            created.parsed.id,
+            client=as_editor,
+            body=PatchedClaimRequest(statement="Said on air, twice."),
+            if_match=tag,
+        )
+        assert changed.status_code == 200 and changed.parsed.version == created.parsed.version + 1
+        stale = claims_partial_update.sync_detailed(
+            created.parsed.id,
+            client=as_editor,
+            body=PatchedClaimRequest(statement="Lost update."),
+            if_match=tag,
+        )
+        assert stale.status_code == 412 and isinstance(stale.parsed, StaleVersion)
+        assert stale.parsed.current_version == changed.parsed.version
 
 
 def _generate_client(openapi: dict, tmp_path: Path):
