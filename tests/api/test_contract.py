@@ -24,7 +24,9 @@ from schemathesis.config import SchemathesisConfig
 
 from api.tokens import api_token_issue
 from tests.factories import (
+    ClaimFactory,
     ClaimRelationFactory,
+    EvidenceFactory,
     FollowUpFactory,
     PublishableClaimFactory,
     ReviewItemFactory,
@@ -196,13 +198,14 @@ def test_redocly_lint_finds_no_problem(openapi, tmp_path):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_generated_client_lists_and_reads_claims_from_a_live_server(
-    openapi, tmp_path, api_client_user, editor
+    openapi, tmp_path, api_client_user, editor, reviewer
 ):
     """openapi-python-client turns the schema into a client; against gunicorn serving the
     project, it reads every answer strictly (typed models, unexpected statuses raise): the
     public list anonymously, every page of the list with a token (cursors to the end), one
     claim, its history and its ClaimReview, and a 404 in the one error format; an editor
-    creates a claim and edits it with If-Match (a stale tag: 412, read as StaleVersion)."""
+    creates a claim and edits it with If-Match (a stale tag: 412, read as StaleVersion); a
+    reviewer takes the next item and resolves it, publishing its claim."""
     from claims.workflow import State
 
     published = [PublishableClaimFactory(state=State.PUBLISHED) for _ in range(5)]
@@ -218,13 +221,18 @@ def test_a_generated_client_lists_and_reads_claims_from_a_live_server(
         claims_partial_update,
         claims_retrieve,
     )
+    from claimtracker_client.api.review_queue import review_queue_resolve, review_queue_take_next
     from claimtracker_client.models import (
+        AssessmentEnum,
         Claim,
         ClaimRequest,
         Error,
         HistoryEntry,
+        NextStateEnum,
         PaginatedClaimList,
         PatchedClaimRequest,
+        QueueItem,
+        QueueResolveRequest,
         StaleVersion,
     )
 
@@ -284,6 +292,26 @@ def test_a_generated_client_lists_and_reads_claims_from_a_live_server(
         )
         assert stale.status_code == 412 and isinstance(stale.parsed, StaleVersion)
         assert stale.parsed.current_version == changed.parsed.version
+
+        item = ReviewItemFactory(claim=ClaimFactory(state=State.PENDING_REVIEW))
+        evidence = EvidenceFactory(claim=item.claim)
+        _, reviewer_token = api_token_issue(user=reviewer)
+        as_reviewer = AuthenticatedClient(
+            base_url=url, token=reviewer_token, prefix="Token", raise_on_unexpected_status=True
+        )
+        taken = review_queue_take_next.sync(client=as_reviewer)
+        assert isinstance(taken, QueueItem) and taken.id == item.pk
+        assert taken.lease_seconds_left > 0
+        body = QueueResolveRequest(
+            note="Two outlets disagree on the count.",
+            assessment=AssessmentEnum.CONTESTED,
+            next_state=NextStateEnum.PUBLISH,
+            confirm_evidence=[evidence.pk],
+            expected_version=taken.claim.version,
+        )
+        resolved = review_queue_resolve.sync(taken.id, client=as_reviewer, body=body)
+        assert isinstance(resolved, QueueItem) and resolved.state == "resolved"
+        assert resolved.claim.state == "published"
 
 
 def _generate_client(openapi: dict, tmp_path: Path):
