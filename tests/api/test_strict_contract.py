@@ -54,6 +54,18 @@ def test_every_refusal_has_detail_and_code(api, as_user, editor, api_client_user
     assert_error_body(client.post(CLAIMS, "{", content_type="application/json"), 400)
 
 
+def test_a_server_error_under_api_is_the_error_body_too(rf):
+    from api.exceptions import server_error
+
+    response = server_error(rf.get("/api/v1/claims/"))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {
+        "detail": "Server error; it has been logged. Try again later.",
+        "code": "server_error",
+    }
+    assert server_error(rf.get("/admin/"))["Content-Type"].startswith("text/html")
+
+
 def test_a_400_names_each_field_beside_detail_and_code(as_user, editor):
     response = as_user(editor).post(
         CLAIMS, {"statement": "", "claimed_on": "not a date"}, format="json"
