@@ -81,6 +81,16 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
+# The OpenAPI document checked by Redocly CLI, version pinned (npx fetches it from the npm
+# registry on first use; Node.js 20 or later), with the rules of redocly.yaml.
+# tests/api/test_contract.py runs the same lint (and openapi-spec-validator) in `make test`.
+REDOCLY ?= @redocly/cli@2.77.0
+.PHONY: lint-openapi
+lint-openapi: install
+	@mkdir -p var
+	$(PY) manage.py spectacular --format openapi-json --file var/openapi.json
+	REDOCLY_TELEMETRY=off npx --yes $(REDOCLY) lint var/openapi.json --config=redocly.yaml
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from api import etags
-from api.claims.serializers import ErrorSerializer, StaleVersionSerializer
+from api.exceptions import ErrorSerializer, StaleVersionSerializer
 from claims.models import Versioned
 from claims.services import StaleVersion
 from claims.visibility import can_see_drafts
@@ -108,7 +108,8 @@ class ConditionalObjectMixin:
 
     def expected_version(self, obj: Versioned) -> int | None:
         """The version the client's If-Match promises (None: no header, or `*`). A stale one is
-        refused with StaleVersion (412), a missing one with 428 if the server requires it."""
+        refused with StaleVersion (412), a missing one with 428 if the server requires it.
+        Views call it after validating the body: a malformed body is a 400 whatever the tag."""
         header = etags.if_match_header(self.request)
         if header is None:
             return None
@@ -174,6 +175,9 @@ class ConditionalListMixin:
     def conditional_list(self, request, page, render) -> Response:
         """`render()` builds the full page from `page`; it runs only when the client's copy is
         stale."""
+        check_query = getattr(self.paginator, "check_query", None)
+        if check_query is not None:
+            check_query(request)  # a malformed page size is a 400 even to a matching tag
         tag = self.list_tag(request, page)
         header = request.headers.get("If-None-Match")
         if header and etags.etag_matches(header, tag):

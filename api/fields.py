@@ -30,8 +30,12 @@ class IdListField(serializers.ManyRelatedField):
             self.fail("empty")
         if len(data) > MAX_IDS:
             self.fail("too_many", limit=f"{MAX_IDS:,}", count=f"{len(data):,}")
+        data = list(data)
         for index, value in enumerate(data):
-            # bool is an int to Python but not an id to anyone sending JSON.
+            # JSON does not tell 1 from 1.0 (JSON Schema counts both as an integer); bool is an
+            # int to Python but not an id to anyone sending JSON.
+            if type(value) is float and value.is_integer() and abs(value) < 2**63:
+                value = data[index] = int(value)
             if type(value) is not int:
                 self.fail("not_an_id", index=index, value=_shown(value))
             if not 0 < value <= MAX_ID:

@@ -118,8 +118,10 @@ class BadInputMiddleware:
 
     def _answer(self, request: HttpRequest, status: int, field: str, message: str):
         if request.path_info.startswith(self.json_prefixes):
+            # The API's one error format (api/exceptions.py), which this layer cannot import.
             if status == 400:
-                return JsonResponse({field: [message]}, status=status)
+                body = {field: [message], "detail": message, "code": "invalid"}
+                return JsonResponse(body, status=status)
             return JsonResponse({"detail": message, "code": "too_large"}, status=status)
         text = message if field in ("detail", "non_field_errors") else f"{field}: {message}"
         return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.claims.views import api_not_found
+from api.exceptions import api_not_found
 from publishing.urls import sitemap_kwargs, sitemap_view
 from reports.views import new_report
 from tracker.health import healthz
@@ -37,3 +37,6 @@ urlpatterns = [
     ),
     re_path(r"^api/", api_not_found),
 ]
+
+# Under /api/ a server error is answered in the API's error format (api/exceptions.py).
+handler500 = "api.exceptions.server_error"

@@ -2,11 +2,11 @@ import datetime as dt
 import re
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from api.filtering import IdFilter, StrictBooleanFilter
 from claims.folding import fold
 from claims.models import Claim, Source
 from claims.workflow import State
@@ -44,17 +44,6 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
 
 
-class IdFilter(django_filters.NumberFilter):
-    """A row id: a positive integer that fits the database's bigint."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
-
-
 class ClaimFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     assessment = django_filters.ChoiceFilter(choices=Claim.Assessment.choices)
@@ -66,7 +55,7 @@ class ClaimFilter(django_filters.FilterSet):
         lookup_expr="gt",
         help_text="Changed after this moment (ISO 8601): what a poller asks for.",
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue",
         help_text="true: claims past their review-by date (published) or linked to a follow-up "
         "whose deadline passed; false: all others.",

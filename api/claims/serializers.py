@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from claims.models import Actor, Claim, Evidence, Source, Topic
 from claims.workflow import State
@@ -18,10 +19,65 @@ from .selectors import attach_api_related
 _CENTS = Decimal("0.01")
 
 
+def _json_name(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _integral_float(value) -> bool:
+    return type(value) is float and value.is_integer()
+
+
+def _decimal_as_string(field: serializers.DecimalField) -> bool:
+    return getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+
+
+def json_type_error(field: serializers.Field, value) -> str | None:
+    """What is wrong with the JSON type of `value` for `field`, as the schema states the type;
+    None if nothing is. DRF would coerce (a number into a string, "1" into an id, "yes" into
+    true); a client that sends the wrong type has misread the contract and is told so."""
+    if value is None:
+        return None  # whether null is allowed is the field's own check
+    if isinstance(field, serializers.BooleanField):
+        wanted, ok = "true or false", isinstance(value, bool)
+    elif isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        # JSON does not tell 1 from 1.0, and JSON Schema counts both as an integer.
+        wanted, ok = "a whole number", type(value) is int or _integral_float(value)
+    elif isinstance(field, serializers.FloatField) or (
+        isinstance(field, serializers.DecimalField) and not _decimal_as_string(field)
+    ):
+        wanted, ok = "a number", type(value) in (int, float)
+    elif isinstance(field, serializers.ChoiceField):
+        wanted = "one of the listed values"
+        ok = any(type(value) is type(choice) for choice in field.choices)
+    elif isinstance(field, serializers.ListField | serializers.ManyRelatedField):
+        wanted, ok = "a list", isinstance(value, list)
+    elif isinstance(
+        field,
+        serializers.CharField
+        | serializers.DecimalField
+        | serializers.DateField
+        | serializers.DateTimeField
+        | serializers.TimeField
+        | serializers.DurationField
+        | serializers.SlugRelatedField,
+    ):
+        wanted, ok = "a string", isinstance(value, str)
+    else:
+        return None
+    return None if ok else f"Send {wanted}; got {_json_name(value)}."
+
+
 class StrictFieldsMixin:
     """Refuse keys the caller may not write (unknown, read-only such as `state` and `version`)
     with 400 instead of silently ignoring them: a client that thinks it changed something
-    learns that it did not."""
+    learns that it did not. Values of the wrong JSON type are refused too (`json_type_error`),
+    never coerced. The schema says both (`additionalProperties: false`, api/schema.py)."""
 
     read_only_hint = {
         "state": "Read-only: move a claim with POST …/transition/.",
@@ -43,6 +99,19 @@ class StrictFieldsMixin:
                         for key in refused
                     }
                 )
+            wrong = {
+                name: [message]
+                for name, value in data.items()
+                if (message := json_type_error(self.fields[name], value))
+            }
+            if wrong:
+                # With the other fields' own messages, as a client fixes them all at once.
+                try:
+                    super().to_internal_value({k: v for k, v in data.items() if k not in wrong})
+                except serializers.ValidationError as exc:
+                    if isinstance(exc.detail, dict):
+                        wrong = {**exc.detail, **wrong}
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
 
 
@@ -75,7 +144,7 @@ class EvidenceItemSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     source = serializers.IntegerField(help_text="Source id.")
-    url = serializers.CharField()
+    url = serializers.URLField()
     title = serializers.CharField()
     stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
     excerpt = serializers.CharField(allow_blank=True)
@@ -282,7 +351,7 @@ class ClaimSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         }
 
 
-class ClaimTransitionSerializer(serializers.Serializer):
+class ClaimTransitionSerializer(StrictFieldsMixin, serializers.Serializer):
     to = serializers.ChoiceField(choices=State.choices, help_text="The state to move to.")
     reason = serializers.CharField(
         required=False,
@@ -303,8 +372,10 @@ class EvidenceCreateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class HistoryChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
-    old = serializers.JSONField(allow_null=True)
-    new = serializers.JSONField(allow_null=True)
+    # Any JSON value, null included (`{}` in the schema; allow_null would wrap it in a oneOf
+    # with an empty schema, which says the same thing less clearly).
+    old = serializers.JSONField(help_text="The value before; any JSON value or null.")
+    new = serializers.JSONField(help_text="The value after; any JSON value or null.")
 
 
 class HistoryEntrySerializer(serializers.Serializer):
@@ -354,35 +425,6 @@ class SourceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         read_only_fields = ["created_at"]
         # Uniqueness is checked on the normalised address by the model, with a clearer message.
         extra_kwargs = {"url": {"validators": []}}
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of an error answer. 400 answers map each field to its messages instead."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField(required=False)
-
-
-class AllowedMoveSerializer(serializers.Serializer):
-    to = serializers.CharField(help_text="A state to send as `to`.")
-    name = serializers.CharField(help_text="The move's name, e.g. submit or publish.")
-
-
-class ConflictSerializer(ErrorSerializer):
-    """409: the move is not in the workflow table from this state (`allowed` lists the moves
-    that are), or the claim does not meet its conditions yet (`reasons`)."""
-
-    state = serializers.CharField(required=False, help_text="The current state.")
-    allowed = AllowedMoveSerializer(many=True, required=False)
-    move = serializers.CharField(required=False)
-    reasons = serializers.ListField(child=serializers.CharField(), required=False)
-
-
-class StaleVersionSerializer(ErrorSerializer):
-    """412: the If-Match tag names an older version than the stored one; nothing was changed."""
-
-    current_version = serializers.IntegerField(required=False)
-    your_version = serializers.IntegerField(required=False)
 
 
 class SimilarQuerySerializer(serializers.Serializer):

@@ -4,11 +4,9 @@ service calls; domain errors become status codes in api.exceptions."""
 import datetime as dt
 
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.csrf import csrf_exempt
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,7 +17,6 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -34,6 +31,8 @@ from api.conditional import (
     retrieve_schema,
     write_schema,
 )
+from api.exceptions import ConflictSerializer
+from api.filtering import StrictFilterBackend, StrictOrderingFilter
 from api.permissions import ClaimAccess, ModelAccess
 from claims.models import Actor, Claim, Evidence, Source, Topic
 from claims.services import (
@@ -56,7 +55,6 @@ from .serializers import (
     ActorSerializer,
     ClaimSerializer,
     ClaimTransitionSerializer,
-    ConflictSerializer,
     EvidenceCreateSerializer,
     HistoryEntrySerializer,
     SimilarClaimSerializer,
@@ -111,7 +109,7 @@ class AlwaysFirstRenderer(BaseContentNegotiation):
 class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.GenericViewSet):
     serializer_class = ClaimSerializer
     permission_classes = [ClaimAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     filterset_class = ClaimFilter
     ordering_fields = ["id", "created_at", "updated_at"]
     ordering = ["-id"]
@@ -289,9 +287,9 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     @write_schema(ClaimSerializer, summary="Change a claim's editable fields")
     def partial_update(self, request, pk=None):
         claim = self.get_object()
-        expected = self.expected_version(claim)
         serializer = self.get_serializer(claim, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(claim)
         fields = dict(serializer.validated_data)
         reason = fields.pop("reason", "")
         if fields:
@@ -309,9 +307,9 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         claim = self.get_object()
-        expected = self.expected_version(claim)
         serializer = ClaimTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(claim)
         claim_transition(
             claim=claim,
             to=serializer.validated_data["to"],
@@ -330,9 +328,9 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
     @action(detail=True, methods=["post"], url_path="evidence")
     def add_evidence(self, request, pk=None):
         claim = self.get_object()
-        expected = self.expected_version(claim)
         serializer = EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(claim)
         fields = dict(serializer.validated_data)
         evidence_add(
             claim=claim,
@@ -348,7 +346,7 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
 # drf-spectacular would copy a docstring into every operation's description.
 class _ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ModelAccess]
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["id"]
     ordering = ["id"]
     lookup_value_regex = r"\d+"
@@ -380,7 +378,7 @@ class SourceViewSet(
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     filterset_class = SourceFilter
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]
@@ -396,9 +394,9 @@ class SourceViewSet(
 
     def partial_update(self, request, pk=None):
         source = self.get_object()
-        expected = self.expected_version(source)
         serializer = self.get_serializer(source, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(source)
         source = source_update(
             source=source,
             by=request.user,
@@ -406,9 +404,3 @@ class SourceViewSet(
             expected_version=expected,
         )
         return self.object_response(source)
-
-
-@csrf_exempt  # nothing happens here; a JSON 404 is the answer for every method
-def api_not_found(request, *args, **kwargs):
-    """Any other address under /api/: a JSON 404 like the API's own, not Django's HTML page."""
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

@@ -2,7 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from api.claims.filters import IdFilter, UTCDateTimeFilter
+from api.claims.filters import UTCDateTimeFilter
+from api.filtering import IdFilter, StrictBooleanFilter
 from tracker.models import FollowUp, ReviewItem, Scenario, Stance
 
 
@@ -11,7 +12,7 @@ class FollowUpFilter(django_filters.FilterSet):
     due_before = UTCDateTimeFilter(field_name="due_at", lookup_expr="lt")
     due_after = UTCDateTimeFilter(field_name="due_at", lookup_expr="gte")
     scenario = IdFilter(field_name="scenario_id")
-    overdue = django_filters.BooleanFilter(
+    overdue = StrictBooleanFilter(
         method="filter_overdue", help_text="Flagged overdue, or open with its deadline passed."
     )
 

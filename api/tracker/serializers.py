@@ -238,7 +238,7 @@ class FollowUpSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return None if percent is None else str(percent)
 
 
-class FollowUpTransitionSerializer(serializers.Serializer):
+class FollowUpTransitionSerializer(StrictFieldsMixin, serializers.Serializer):
     to = serializers.ChoiceField(choices=FollowUp.State.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     met_on = serializers.DateField(required=False, help_text="When moving to met; default today.")

@@ -1,16 +1,13 @@
 from django.db.models import Prefetch
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from api import etags
 from api.claims.selectors import claims_visible_to
-from api.claims.serializers import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
 from api.conditional import (
     ConditionalListMixin,
     ConditionalObjectMixin,
@@ -19,6 +16,8 @@ from api.conditional import (
     retrieve_schema,
     write_schema,
 )
+from api.exceptions import ConflictSerializer, ErrorSerializer, StaleVersionSerializer
+from api.filtering import StrictFilterBackend, StrictOrderingFilter
 from api.permissions import ModelAccess, model_perm
 from claims.models import Actor, Source
 from claims.visibility import can_see_drafts
@@ -65,7 +64,7 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
     create_service = update_service = None
     object_name = ""
     permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     ordering_fields = ["id", "created_at", "updated_at"]
     ordering = ["-id"]
     lookup_value_regex = r"\d+"
@@ -79,9 +78,9 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
 
     def partial_update(self, request, pk=None):
         obj = self.get_object()
-        expected = self.expected_version(obj)
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        expected = self.expected_version(obj)
         obj = type(self).update_service(
             **{self.object_name: obj},
             by=request.user,
@@ -97,9 +96,9 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
         """A move along the record's table: the body checked by `body_class`, the If-Match
         version handed to `service`, which re-checks it under the row lock."""
         obj = self.get_object()
-        expected = self.expected_version(obj)
         body = body_class(data=request.data)
-        body.is_valid(raise_exception=True)
+        body.is_valid(raise_exception=True)  # a malformed body is a 400 before its tag is read
+        expected = self.expected_version(obj)
         service(
             **{self.object_name: obj},
             by=request.user,
@@ -238,9 +237,9 @@ class FollowUpViewSet(
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         follow_up = self.get_object()
-        self.expected_version(follow_up)  # a stale If-Match is refused (412) as for any write
         serializer = ProgressCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        self.expected_version(follow_up)  # a stale If-Match is refused (412) as for any write
         progress_record(follow_up=follow_up, by=request.user, **serializer.validated_data)
         return self.object_response(self._fresh(follow_up))
 
@@ -260,7 +259,7 @@ class ReviewItemViewSet(
     serializer_class = ReviewItemSerializer
     etag_kind = "reviewitem"
     permission_classes = [ModelAccess]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     filterset_class = ReviewItemFilter
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]
@@ -346,7 +345,7 @@ class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
 
     serializer_class = QueueItemSerializer
     permission_classes = [QueueAccess]
-    filter_backends = [OrderingFilter]
+    filter_backends = [StrictOrderingFilter]
     ordering_fields = ["id", "created_at"]
     ordering = ["id"]
     lookup_value_regex = r"\d+"

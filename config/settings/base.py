@@ -323,7 +323,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filtering.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Only anonymous callers are throttled; accounts are accountable and can be revoked.
@@ -345,12 +345,27 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Disputed claims, negotiation scenarios and follow-ups. See the README, "
     "section “REST API”, for tokens, ETags and the ClaimReview rating scale.",
     "VERSION": "1",
+    "LICENSE": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # 3.1: nullable fields are true JSON Schema types (`["string", "null"]`), which generated
+    # clients read; 3.0's `nullable` without a `type` is invalid and was mis-read (issue 11).
+    "OAS_VERSION": "3.1.0",
+    "SERVERS": [
+        {
+            "url": env.str("API_SERVER_URL", default="http://127.0.0.1:8000"),
+            "description": "This Claimtracker (API_SERVER_URL).",
+        }
+    ],
+    # The one error format, response headers and integer path ids on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.contract_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ClaimStateEnum": "claims.workflow.State",
         "FollowUpStateEnum": "tracker.models.FollowUp.State",

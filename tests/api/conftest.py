@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -27,6 +29,14 @@ def as_user(api):
         return api
 
     return login
+
+
+@pytest.fixture
+def openapi(client, db) -> dict:
+    """The schema as /api/schema/ serves it, as JSON."""
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return json.loads(response.content)
 
 
 @pytest.fixture

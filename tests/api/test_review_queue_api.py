@@ -462,7 +462,7 @@ def test_the_list_filters_by_reason_assignee_and_topic(as_user, reviewer, other_
 def test_a_bad_filter_answers_400(as_user, reviewer, query):
     response = as_user(reviewer).get(f"{BASE}?{query}")
     assert response.status_code == 400
-    assert set(response.json()) == {query.split("=")[0]}
+    assert set(response.json()) - {"detail", "code"} == {query.split("=")[0]}
 
 
 def test_the_list_pages_with_a_cursor(as_user, reviewer):

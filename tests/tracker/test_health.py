@@ -18,7 +18,7 @@ from django.test import Client
 import tracker.health
 from claims.workflow import State
 from tests.factories import ClaimFactory, UserFactory
-from tests.servers import gunicorn, hung_server
+from tests.servers import database_url, gunicorn, hung_server
 from tracker.models import SweepRun
 
 NOW = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.UTC)
@@ -247,12 +247,6 @@ def timed_get(url: str, timeout: float = 10) -> tuple[int, float]:
     except urllib.error.HTTPError as exc:
         status = exc.code
     return status, time.monotonic() - started
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.mark.postgres
