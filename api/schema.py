@@ -229,7 +229,7 @@ def _drop_unused_request_components(result) -> None:
     # components that no operation uses.
     schemas = result["components"]["schemas"]
     while True:
-        text = json.dumps(result)
+        text = json.dumps(result, default=str)  # lazy translations (help texts) as text
         unused = [
             name
             for name in schemas

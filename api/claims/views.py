@@ -167,15 +167,7 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
 
     @extend_schema(
         summary="Stored claims most like a statement, best first, with a score (0..1)",
-        parameters=[
-            OpenApiParameter("text", OpenApiTypes.STR, required=True, description="A statement."),
-            OpenApiParameter(
-                "language",
-                OpenApiTypes.STR,
-                description="ISO 639-1: only claims in this language (or of none stated).",
-            ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1-20, default 5."),
-        ],
+        parameters=[SimilarQuerySerializer],
         responses={200: SimilarClaimSerializer(many=True)},
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])

@@ -1,13 +1,17 @@
 from rest_framework import serializers
 
+from api.claims.serializers import StrictFieldsMixin
 from api.pagination import MAX_PAGE_SIZE
+from events.feed import CURSOR
 from events.models import Change, Kind, Subscription
 
 
 class ChangesQuerySerializer(serializers.Serializer):
-    after = serializers.CharField(
+    after = serializers.RegexField(
+        CURSOR.pattern,
         required=False,
         max_length=40,
+        error_messages={"invalid": "Not a cursor of this feed."},
         help_text="A cursor from `next_cursor` (or an entry's `cursor`); none: from the oldest "
         "entry kept.",
     )
@@ -59,7 +63,9 @@ class ExpiredCursorSerializer(serializers.Serializer):
     resync_from = serializers.CharField(help_text="Follow the feed from here after re-reading.")
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class SubscriptionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A webhook subscription of yours: where changes are POSTed, which kinds, and its state."""
+
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=Kind.choices),
         required=False,

@@ -1,6 +1,6 @@
 """The change feed (/changes/) and the caller's own webhook subscriptions (/webhooks/)."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -71,9 +71,6 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
         return Response(body, headers={"Cache-Control": "no-store"})
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-)
 class WebhookViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

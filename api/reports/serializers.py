@@ -4,11 +4,15 @@ import zoneinfo
 
 from rest_framework import serializers
 
+from api.claims.serializers import StrictFieldsMixin
 from reports.forms import MAX_REPORT_CHARS
 from reports.languages import LANGUAGES
 
 
-class IntakeRequestSerializer(serializers.Serializer):
+class IntakeRequestSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A report to read: its text (or HTML page), its dateline, and where and in what language
+    it was written."""
+
     text = serializers.CharField(
         required=False,
         trim_whitespace=False,
@@ -24,6 +28,7 @@ class IntakeRequestSerializer(serializers.Serializer):
     dateline = serializers.DateField(help_text="The report's date; deadlines count from it.")
     time_zone = serializers.CharField(
         required=False,
+        allow_blank=True,
         default="",
         help_text="IANA name (e.g. Europe/Kyiv); a deadline ends at 23:59:59 there. "
         "Default: the server's TIME_ZONE.",
