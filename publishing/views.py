@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from claims.workflow import State
 
 from . import selectors
-from .addresses import absolute, page_path
+from .addresses import absolute, page_path, scenario_path
 from .claimreview import claim_review, embeddable_json, organisation
 from .forms import FactCheckFilter
 
@@ -44,6 +44,14 @@ def _conditional(request, response: HttpResponse, *, etag: str, last_modified=No
     return _public(response)
 
 
+def tagged_page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """A public page whose ETag is a hash of its own bytes: for pages that change with many
+    rows (a list, a scenario board), where the bytes are cheap and always right."""
+    response = _render(request, template, context, status=status)
+    set_response_etag(response)
+    return _conditional(request, response, etag=response.headers["ETag"])
+
+
 def public_cache(view):
     """`view`'s answers are public for PUBLIC_PAGES_MAX_AGE seconds (feeds, sitemap)."""
 
@@ -67,7 +75,7 @@ def fact_check_list(request):
     page.object_list = selectors.claims_for_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    response = _render(
+    return tagged_page(
         request,
         "publishing/fact_check_list.html",
         {
@@ -81,9 +89,6 @@ def fact_check_list(request):
         },
         status=200 if valid else 400,
     )
-    # The list changes with any claim: a tag of its own bytes is cheap and always right.
-    set_response_etag(response)
-    return _conditional(request, response, etag=response.headers["ETag"])
 
 
 @require_safe
@@ -116,6 +121,7 @@ def fact_check(request, pk: str, slug: str):
             "claim": page.claim,
             "canonical": canonical,
             "sources": list(page.claim.evidence.all()),
+            "scenarios": [(s, scenario_path(s)) for s in page.scenarios],
             "claim_review_json": embeddable_json(review),
             "rating": review["reviewRating"],
         },

@@ -211,8 +211,11 @@ def scenario_list(
     actor: int | None = None,
     topic: str | None = None,
 ) -> list[Scenario]:
-    """Scenarios newest first, filtered by status, "alive", an actor (who proposed it or took a
-    position on it) and the topic of a linked claim (published claims only when public)."""
+    """Scenarios newest first, filtered by status (`"alive"` as a status: the alive ones),
+    "alive", an actor (who proposed it or took a position on it) and the topic of a linked claim
+    (published claims only when public)."""
+    if status == "alive":
+        status, alive = None, True
     scenarios = Scenario.objects.select_related("proposed_by").prefetch_related(
         Prefetch(
             "stances",
