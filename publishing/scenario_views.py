@@ -49,7 +49,7 @@ def scenario_board(request, pk: str, slug: str):
         raise Http404 from None
     path = scenario_path(board.scenario)
     if escape_uri_path(request.path) != path:
-        return _public(HttpResponsePermanentRedirect(path))
+        return _public(request, HttpResponsePermanentRedirect(path))
     superseded_by = board.scenario.superseded_by
     return tagged_page(
         request,

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from claims.workflow import State
 
@@ -26,10 +28,24 @@ def _render(request, template: str, context: dict, status: int = 200) -> HttpRes
     return render(request, template, context, status=status)
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    """Any shared cache may keep the page for PUBLIC_PAGES_MAX_AGE seconds."""
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGES_MAX_AGE)
+def _public(request, response: HttpResponse) -> HttpResponse:
+    """Any shared cache may keep the page for PUBLIC_PAGES_MAX_AGE seconds (it varies with
+    Accept-Language, which LocaleMiddleware says). A reader who chose a language with the
+    switcher gets it from a cookie, which the page does not vary on: that answer is private, so
+    no shared cache hands it to readers of another language."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        patch_cache_control(response, private=True, max_age=settings.PUBLIC_PAGES_MAX_AGE)
+    else:
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGES_MAX_AGE)
     return response
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's set_language without the CSRF token, so the public pages' switcher needs no
+    token and they stay cacheable: a forged post could only change a reader's language."""
+    return i18n.set_language(request)
 
 
 def _conditional(request, response: HttpResponse, *, etag: str, last_modified=None):
@@ -37,11 +53,11 @@ def _conditional(request, response: HttpResponse, *, etag: str, last_modified=No
     timestamp = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if not_modified is not None:
-        return _public(not_modified)
+        return _public(request, not_modified)
     response.headers["ETag"] = etag
     if timestamp is not None:
         response.headers["Last-Modified"] = http_date(timestamp)
-    return _public(response)
+    return _public(request, response)
 
 
 def tagged_page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -56,7 +72,7 @@ def public_cache(view):
     """`view`'s answers are public for PUBLIC_PAGES_MAX_AGE seconds (feeds, sitemap)."""
 
     def public_view(request, *args, **kwargs):
-        return _public(view(request, *args, **kwargs))
+        return _public(request, view(request, *args, **kwargs))
 
     return require_safe(public_view)
 
@@ -97,17 +113,17 @@ def fact_check(request, pk: str, slug: str):
     stamp = selectors.page_stamp(pk)
     if stamp is None or stamp.state != State.PUBLISHED:
         if stamp is not None and stamp.state == State.ARCHIVED and stamp.ever_published:
-            return _public(_render(request, "publishing/gone.html", {}, status=410))
+            return _public(request, _render(request, "publishing/gone.html", {}, status=410))
         raise Http404
     path = page_path(stamp)
     if escape_uri_path(request.path) != path:
         redirect = HttpResponsePermanentRedirect(path)
-        return _public(redirect)
+        return _public(request, redirect)
     not_modified = get_conditional_response(
         request, etag=stamp.etag, last_modified=int(stamp.last_modified.timestamp())
     )
     if not_modified is not None:
-        return _public(not_modified)
+        return _public(request, not_modified)
     page = selectors.fact_check_page(pk)
     if page is None:  # unpublished between the two reads
         raise Http404

@@ -1,7 +1,8 @@
 """The public scenario pages in a real headless Chromium, under the Content-Security-Policy and
 with no login: the memorandum's board (a cell's timeline opens on click, nothing unpublished
 shows) and the comparison of Russia's two ceasefire options with Ukraine's roadmap, reached from
-the list's checkboxes. Screenshots go to test-artifacts/csp-public-*.png."""
+the list's checkboxes, then in Ukrainian through the switcher. Screenshots go to
+test-artifacts/csp-public-*.png."""
 
 import pytest
 from django.core.management import call_command
@@ -47,3 +48,11 @@ def test_the_public_memorandum_board_and_the_comparison(live_server, browser, se
     watched.visit(f"{live_server.url}/scenarios/")
     expect_the_ceasefire_options_beside_the_roadmap(page)
     watched.settle("public-board-compare")
+
+    # The public switcher: the same comparison in Ukrainian, with no script and no token.
+    page.locator("#language-switcher").select_option("uk")
+    page.get_by_role("button", name="Switch").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Порівняння сценаріїв")
+    expect(page.locator(".compare > section")).to_have_count(3)
+    watched.settle("public-board-compare-uk")
