@@ -307,6 +307,16 @@ T = {
         "Пункти сценарію «%(title)s» і поточна позиція кожної сторони",
         "Пункты сценария «%(title)s» и текущая позиция каждой стороны",
     ),
+    # The delivery in words (tracker/boards.py delivery_text: the boards and the admin).
+    "%(done)s %(unit)s delivered": ("виконано: %(done)s %(unit)s", "выполнено: %(done)s %(unit)s"),
+    "%(done)s of %(target)s %(unit)s delivered (%(percent)s%%)": (
+        "виконано %(done)s з %(target)s %(unit)s (%(percent)s%%)",
+        "выполнено %(done)s из %(target)s %(unit)s (%(percent)s%%)",
+    ),
+    "; the promise is %(target)s of the %(claimed)s %(unit)s claimed (claim #%(pk)s)": (
+        "; обіцяно %(target)s із заявлених %(claimed)s %(unit)s (твердження #%(pk)s)",
+        "; обещано %(target)s из заявленных %(claimed)s %(unit)s (утверждение #%(pk)s)",
+    ),
 }
 
 # Plural strings (`{% blocktranslate count %}`, ngettext): the singular msgid, then Ukrainian's
