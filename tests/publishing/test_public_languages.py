@@ -8,12 +8,9 @@ import gettext
 import pytest
 from django.conf import settings
 
-from claims.workflow import State
 from publishing.addresses import page_path, scenario_path
-from tests.factories import ClaimFactory, FollowUpFactory, ProgressFactory, ScenarioFactory
 from tests.tracker import test_scenario_board as board_tests
 from tests.tracker.test_interface_languages import LOCALE, _catalogue_module
-from tracker.models import Scenario
 
 seeded = board_tests.seeded
 memo = board_tests.memo
@@ -86,12 +83,7 @@ def test_committed_catalogues_hold_every_plural(language, index):
     assert not missing, "run `make messages` and commit locale/"
 
 
-def test_the_delivery_reads_in_the_readers_language(client, db):
-    scenario = ScenarioFactory(status=Scenario.Status.AGREED)
-    claim = ClaimFactory(quantity=400, quantity_unit="children", state=State.PUBLISHED)
-    follow_up = FollowUpFactory(
-        scenario=scenario, target_quantity=10, quantity_unit="children", measured_against=claim
-    )
-    ProgressFactory(follow_up=follow_up, quantity_delivered=3)
+def test_the_delivery_reads_in_the_readers_language(client, ten_of_four_hundred):
+    scenario = ten_of_four_hundred
     html = client.get(scenario_path(scenario), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
     assert "виконано 3 з 10 children (30%); обіцяно 10 із заявлених 400 children" in html

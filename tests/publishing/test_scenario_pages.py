@@ -95,13 +95,8 @@ def test_the_list_hides_topics_known_only_from_unpublished_claims(client, db):
     assert response.context["rows"] == []
 
 
-def test_the_board_shows_delivery_in_bars_and_words(client, db):
-    scenario = ScenarioFactory(status=Scenario.Status.AGREED)
-    claim = ClaimFactory(quantity=400, quantity_unit="children", state=State.PUBLISHED)
-    follow_up = FollowUpFactory(
-        scenario=scenario, target_quantity=10, quantity_unit="children", measured_against=claim
-    )
-    ProgressFactory(follow_up=follow_up, quantity_delivered=3)
+def test_the_board_shows_delivery_in_bars_and_words(client, ten_of_four_hundred):
+    scenario = ten_of_four_hundred
     html = client.get(scenario_path(scenario)).content.decode()
     assert "3 of 10 children delivered (30%)" in html
     assert 'width="30"' in html and 'aria-hidden="true"' in html
