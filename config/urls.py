@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Public fact-check pages and feeds (issue 12): no login.
     path("fact-checks/", include("publishing.urls", namespace="publishing")),
+    # Public scenario boards, list and comparison (issue 17): no login.
+    path("scenarios/", include("publishing.scenario_urls", namespace="scenarios")),
     path("sitemap.xml", sitemap_view, sitemap_kwargs, name="sitemap"),
     # REST API (issue 4): the API itself, its OpenAPI schema, and Swagger UI served from the
     # drf-spectacular-sidecar static files (no CDN).

@@ -1,5 +1,6 @@
-"""A fact-check's public address: `/fact-checks/<id>-<slug>/`. The id finds the claim; the slug
-(from its short summary) makes the address readable, and any other slug redirects to it."""
+"""A fact-check's public address: `/fact-checks/<id>-<slug>/`; a scenario board's:
+`/scenarios/<id>-<slug>/`. The id finds the claim (or scenario); the slug (from its short
+summary or title) makes the address readable, and any other slug redirects to it."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -34,3 +35,9 @@ def absolute(path: str, request=None) -> str:
     if request is None:
         raise ValueError("an absolute address needs PUBLIC_BASE_URL or a request")
     return request.build_absolute_uri(path)
+
+
+def scenario_path(scenario) -> str:
+    """The canonical path of `scenario`'s public board (anything with id and title)."""
+    slug = slug_for(statement=scenario.title, summary="")
+    return reverse("scenarios:board", kwargs={"pk": scenario.pk, "slug": slug})

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.fact_check_list, name="list"),
     path("feed.atom", views.public_cache(FactCheckFeed()), name="atom"),
     path("claimreview.jsonld", views.claim_review_feed, name="claimreview-feed"),
+    path("language/", views.set_language, name="set-language"),
     # The slug is any letters (a Ukrainian summary gives a Ukrainian slug); only the id counts.
     re_path(r"^(?P<pk>[0-9]{1,18})-(?P<slug>[-\w]+)/$", views.fact_check, name="fact-check"),
     re_path(r"^(?P<pk>[0-9]{1,18})/$", views.fact_check, {"slug": ""}, name="fact-check-short"),

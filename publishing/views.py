@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from claims.workflow import State
 
 from . import selectors
-from .addresses import absolute, page_path
+from .addresses import absolute, page_path, scenario_path
 from .claimreview import claim_review, embeddable_json, organisation
 from .forms import FactCheckFilter
 
@@ -26,10 +28,24 @@ def _render(request, template: str, context: dict, status: int = 200) -> HttpRes
     return render(request, template, context, status=status)
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    """Any shared cache may keep the page for PUBLIC_PAGES_MAX_AGE seconds."""
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGES_MAX_AGE)
+def _public(request, response: HttpResponse) -> HttpResponse:
+    """Any shared cache may keep the page for PUBLIC_PAGES_MAX_AGE seconds (it varies with
+    Accept-Language, which LocaleMiddleware says). A reader who chose a language with the
+    switcher gets it from a cookie, which the page does not vary on: that answer is private, so
+    no shared cache hands it to readers of another language."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        patch_cache_control(response, private=True, max_age=settings.PUBLIC_PAGES_MAX_AGE)
+    else:
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGES_MAX_AGE)
     return response
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's set_language without the CSRF token, so the public pages' switcher needs no
+    token and they stay cacheable: a forged post could only change a reader's language."""
+    return i18n.set_language(request)
 
 
 def _conditional(request, response: HttpResponse, *, etag: str, last_modified=None):
@@ -37,18 +53,26 @@ def _conditional(request, response: HttpResponse, *, etag: str, last_modified=No
     timestamp = int(last_modified.timestamp()) if last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if not_modified is not None:
-        return _public(not_modified)
+        return _public(request, not_modified)
     response.headers["ETag"] = etag
     if timestamp is not None:
         response.headers["Last-Modified"] = http_date(timestamp)
-    return _public(response)
+    return _public(request, response)
+
+
+def tagged_page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """A public page whose ETag is a hash of its own bytes: for pages that change with many
+    rows (a list, a scenario board), where the bytes are cheap and always right."""
+    response = _render(request, template, context, status=status)
+    set_response_etag(response)
+    return _conditional(request, response, etag=response.headers["ETag"])
 
 
 def public_cache(view):
     """`view`'s answers are public for PUBLIC_PAGES_MAX_AGE seconds (feeds, sitemap)."""
 
     def public_view(request, *args, **kwargs):
-        return _public(view(request, *args, **kwargs))
+        return _public(request, view(request, *args, **kwargs))
 
     return require_safe(public_view)
 
@@ -67,7 +91,7 @@ def fact_check_list(request):
     page.object_list = selectors.claims_for_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    response = _render(
+    return tagged_page(
         request,
         "publishing/fact_check_list.html",
         {
@@ -81,9 +105,6 @@ def fact_check_list(request):
         },
         status=200 if valid else 400,
     )
-    # The list changes with any claim: a tag of its own bytes is cheap and always right.
-    set_response_etag(response)
-    return _conditional(request, response, etag=response.headers["ETag"])
 
 
 @require_safe
@@ -92,17 +113,17 @@ def fact_check(request, pk: str, slug: str):
     stamp = selectors.page_stamp(pk)
     if stamp is None or stamp.state != State.PUBLISHED:
         if stamp is not None and stamp.state == State.ARCHIVED and stamp.ever_published:
-            return _public(_render(request, "publishing/gone.html", {}, status=410))
+            return _public(request, _render(request, "publishing/gone.html", {}, status=410))
         raise Http404
     path = page_path(stamp)
     if escape_uri_path(request.path) != path:
         redirect = HttpResponsePermanentRedirect(path)
-        return _public(redirect)
+        return _public(request, redirect)
     not_modified = get_conditional_response(
         request, etag=stamp.etag, last_modified=int(stamp.last_modified.timestamp())
     )
     if not_modified is not None:
-        return _public(not_modified)
+        return _public(request, not_modified)
     page = selectors.fact_check_page(pk)
     if page is None:  # unpublished between the two reads
         raise Http404
@@ -116,6 +137,7 @@ def fact_check(request, pk: str, slug: str):
             "claim": page.claim,
             "canonical": canonical,
             "sources": list(page.claim.evidence.all()),
+            "scenarios": [(s, scenario_path(s)) for s in page.scenarios],
             "claim_review_json": embeddable_json(review),
             "rating": review["reviewRating"],
         },

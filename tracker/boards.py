@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims.models import Actor, Claim
 from claims.visibility import visible_states
@@ -51,21 +52,34 @@ def _n(value: Decimal) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def _one_space(text: str) -> str:
+    """A follow-up without a unit leaves two spaces in the sentence: one."""
+    return " ".join(text.split())
+
+
 def delivery_text(follow_up: FollowUp, delivered: Decimal | None) -> str:
-    """The delivery in words: "3 of 10 children (30%)", and where the promise is part of a
-    claimed quantity, "10 of the 400 children claimed (claim #2)"."""
+    """The delivery in words, in the active language: "3 of 10 children (30%)", and where the
+    promise is part of a claimed quantity, "10 of the 400 children claimed (claim #2)"."""
     target, unit = follow_up.target_quantity, follow_up.quantity_unit
     done = delivered or Decimal(0)
     if not target:
-        return f"{_n(done)} {unit} delivered".strip() if delivered is not None else "–"
+        if delivered is None:
+            return "–"
+        return _one_space(_("%(done)s %(unit)s delivered") % {"done": _n(done), "unit": unit})
     percent = (done * 100 / target).quantize(Decimal("0.1"))
-    text = f"{_n(done)} of {_n(target)} {unit}".strip() + f" delivered ({_n(percent)}%)"
+    figures = {"done": _n(done), "target": _n(target), "unit": unit, "percent": _n(percent)}
+    text = _one_space(_("%(done)s of %(target)s %(unit)s delivered (%(percent)s%%)") % figures)
     baseline = follow_up.measured_against
     if baseline is not None and baseline.quantity:
-        text += (
-            f"; the promise is {_n(target)} of the {_n(baseline.quantity)} "
-            f"{baseline.quantity_unit or unit} claimed (claim #{baseline.pk})"
+        promise = _(
+            "; the promise is %(target)s of the %(claimed)s %(unit)s claimed (claim #%(pk)s)"
         )
+        text += promise % {
+            "target": _n(target),
+            "claimed": _n(baseline.quantity),
+            "unit": baseline.quantity_unit or unit,
+            "pk": baseline.pk,
+        }
     return text
 
 
@@ -211,8 +225,11 @@ def scenario_list(
     actor: int | None = None,
     topic: str | None = None,
 ) -> list[Scenario]:
-    """Scenarios newest first, filtered by status, "alive", an actor (who proposed it or took a
-    position on it) and the topic of a linked claim (published claims only when public)."""
+    """Scenarios newest first, filtered by status (`"alive"` as a status: the alive ones),
+    "alive", an actor (who proposed it or took a position on it) and the topic of a linked claim
+    (published claims only when public)."""
+    if status == "alive":
+        status, alive = None, True
     scenarios = Scenario.objects.select_related("proposed_by").prefetch_related(
         Prefetch(
             "stances",

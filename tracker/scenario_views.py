@@ -63,12 +63,10 @@ class CompareForm(forms.Form):
 def scenario_list(request: HttpRequest) -> HttpResponse:
     form = ScenarioListFilters(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    status = filters.get("status") or None
     actor, topic = filters.get("actor"), filters.get("topic")
     scenarios = boards.scenario_list(
         public=False,
-        status=None if status == "alive" else status,
-        alive=True if status == "alive" else None,
+        status=filters.get("status") or None,
         actor=actor.pk if actor else None,
         topic=topic.slug if topic else None,
     )

@@ -39,14 +39,11 @@ def _signed_in(browser, live_server) -> Watched:
     return watched
 
 
-def test_the_memorandum_board_and_the_comparison(live_server, browser, seeded_reviewer):
+def expect_the_memorandum_board(page) -> None:
+    """The seeded memorandum's board (reviewers' or public): parties as columns, Ukraine
+    rejecting the territorial term, the whole-scenario cell's two changes on click."""
     from playwright.sync_api import expect
 
-    watched = _signed_in(browser, live_server)
-    page = watched.page
-    memo = Scenario.objects.get(kind=Scenario.Kind.DEMAND_SET, proposed_by__name="Russia")
-
-    watched.visit(f"{live_server.url}/review/scenarios/{memo.pk}/")
     board = page.locator("#board")
     expect(board.get_by_role("columnheader")).to_have_text(["Term", "Russia", "Ukraine"])
     territory = board.get_by_role("row").filter(has_text="Crimea")
@@ -59,11 +56,14 @@ def test_the_memorandum_board_and_the_comparison(live_server, browser, seeded_re
     expect(whole.locator(".stance-timeline")).to_contain_text("Reviewing")
     expect(page.locator("#scenario-status")).to_have_text("Rejected")
     expect(page.locator(".status-history")).to_contain_text("Proposed by Russia")
-    watched.settle("board-memorandum")
+
+
+def expect_the_ceasefire_options_beside_the_roadmap(page) -> None:
+    """From a scenario list: tick Russia's two ceasefire options and Ukraine's roadmap, compare."""
+    from playwright.sync_api import expect
 
     options = Scenario.objects.filter(kind=Scenario.Kind.CEASEFIRE_OPTION).order_by("pk")
     roadmap = Scenario.objects.get(kind=Scenario.Kind.PEACE_PLAN)
-    watched.visit(f"{live_server.url}/review/scenarios/")
     for scenario in [*options, roadmap]:
         page.locator(f"#cmp-{scenario.pk}").check()
     page.get_by_role("button", name="Compare the ticked scenarios").click()
@@ -73,6 +73,21 @@ def test_the_memorandum_board_and_the_comparison(live_server, browser, seeded_re
     expect(columns.nth(1)).to_contain_text("martial law")
     expect(columns.nth(2)).to_contain_text("Reparations")
     expect(columns.nth(1)).to_contain_text("Ukraine: rejects")
+
+
+def test_the_memorandum_board_and_the_comparison(live_server, browser, seeded_reviewer):
+    from playwright.sync_api import expect
+
+    watched = _signed_in(browser, live_server)
+    page = watched.page
+    memo = Scenario.objects.get(kind=Scenario.Kind.DEMAND_SET, proposed_by__name="Russia")
+
+    watched.visit(f"{live_server.url}/review/scenarios/{memo.pk}/")
+    expect_the_memorandum_board(page)
+    watched.settle("board-memorandum")
+
+    watched.visit(f"{live_server.url}/review/scenarios/")
+    expect_the_ceasefire_options_beside_the_roadmap(page)
     watched.settle("board-compare")
 
     # The agreed exchange: a delivery bar beside the same figures in words.

@@ -14,11 +14,13 @@ from tests.factories import (
     ClaimRelationFactory,
     EvidenceFactory,
     FollowUpFactory,
+    ProgressFactory,
     PublishableClaimFactory,
     ScenarioFactory,
     SourceFactory,
     TopicFactory,
 )
+from tracker.models import Scenario
 
 STATEMENT = (
     "Russia and Ukraine agreed in Istanbul to exchange all seriously wounded and sick prisoners "
@@ -85,3 +87,15 @@ def rereview(claim, *, editor, reviewer, assessment, note, reason):
     claim_transition(claim=claim, to=State.PUBLISHED, by=reviewer, reason="republished")
     claim.refresh_from_db()
     return claim
+
+
+@pytest.fixture
+def ten_of_four_hundred(db):
+    """An agreed scenario promising 10 of the 400 children a published claim counts, 3 delivered."""
+    scenario = ScenarioFactory(status=Scenario.Status.AGREED)
+    claim = ClaimFactory(quantity=400, quantity_unit="children", state=State.PUBLISHED)
+    follow_up = FollowUpFactory(
+        scenario=scenario, target_quantity=10, quantity_unit="children", measured_against=claim
+    )
+    ProgressFactory(follow_up=follow_up, quantity_delivered=3)
+    return scenario

@@ -12,11 +12,15 @@ from django.conf import settings
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
-def _catalogue_source():
+def _catalogue_module():
     spec = importlib.util.spec_from_file_location("fill", LOCALE / "fill_catalogues.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.T
+    return module
+
+
+def _catalogue_source():
+    return _catalogue_module().T
 
 
 @pytest.mark.parametrize(
