@@ -375,6 +375,9 @@ SPECTACULAR_SETTINGS = {
         # Pinned because the review queue's resolve body uses them under other field names.
         "StanceEnum": "claims.models.Evidence.Stance",
         "CredibilityEnum": "claims.models.Evidence.Credibility",
+        # ISO 639-1 on claims, sources, scenarios, translations and the similar-claims query; the
+        # report intake's own (the languages it reads) stays IntakeRequestLanguageEnum.
+        "LanguageEnum": "claims.languages.LANGUAGE_CHOICES",
         "ChangeKindEnum": "events.models.Kind",
         "SubscriptionStateEnum": "events.models.Subscription.State",
     },

@@ -174,7 +174,7 @@ def test_the_desk_fits_the_screen(live_server, browser, desk, width, height):
                           right: r.right - parseFloat(s.paddingRight)}; }""",
     )
     inline_tables = _boxes(page, ".inline-group table")
-    assert len(inline_tables) == 4  # evidence, relations both ways, review items
+    assert len(inline_tables) == 5  # translations, evidence, relations both ways, review items
     for table in inline_tables:
         assert table["left"] >= form["left"] - SLACK, (table, form)
         assert table["right"] <= form["right"] + SLACK, (table, form)
@@ -207,7 +207,7 @@ def test_the_keyboard_makes_a_move_and_saves(live_server, browser, desk):
     assert claim.state == State.PENDING_REVIEW
 
     page.get_by_label("Why this change?").fill("typo")
-    page.get_by_label("Statement").fill("A draft submitted by keyboard.")
+    page.locator("#id_statement").fill("A draft submitted by keyboard.")
     page.keyboard.press("Alt+s")
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
     claim.refresh_from_db()

@@ -110,7 +110,7 @@ def test_editor_submits_in_the_admin_and_a_reviewer_publishes_it(live_server, br
     page.get_by_label("Username").fill("editor-ana")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Statement").fill("The children were relocated for their safety.")
+    page.locator("#id_statement").fill("The children were relocated for their safety.")
     # The claimant is an autocomplete (select2): open it, type, pick the match.
     page.locator(".field-claimant .select2-selection").click()
     page.locator(".select2-search__field").fill("Russian")

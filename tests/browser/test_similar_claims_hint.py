@@ -24,7 +24,7 @@ def test_typing_a_known_claim_lists_the_similar_ones(live_server, browser):
     call_command("load_seed", verbosity=0)
     editor = UserFactory(username="ed", password=PASSWORD)
     editor.groups.add(Group.objects.get(name="Editors"))
-    page, console = _page(browser, live_server, "ed")
+    page, console = _page(browser, live_server, "ed", {"width": 1280, "height": 800})
     page.goto(f"{live_server.url}/admin/claims/claim/add/")
     page.locator("#id_statement").press_sequentially(
         "Kyiv and Moscow agreed to repatriate the bodies of 12,000 soldiers", delay=5

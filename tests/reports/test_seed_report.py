@@ -14,7 +14,7 @@ from tracker.models import FollowUp
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "fixtures" / "istanbul-2025-06-02.json"
-REPORT = ROOT.parent / "shared" / "seed" / "istanbul-talks-2025-06-02.txt"
+REPORT = ROOT / "fixtures" / "istanbul-talks-2025-06-02.txt"
 STOP = set(
     [
         "that",
@@ -56,8 +56,6 @@ def same_claim(proposal, claim: Claim) -> bool:
 
 @pytest.fixture
 def seed(db):
-    if not REPORT.exists():
-        pytest.skip(f"the seed report is not at {REPORT}")
     call_command("loaddata", SEED, verbosity=0)
     seeded = list(Claim.objects.select_related("claimant"))
     proposals = proposals_for(text=REPORT.read_text(), dateline=dt.date(2025, 6, 2))
