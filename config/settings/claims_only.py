@@ -9,6 +9,7 @@ from .test import INSTALLED_APPS, MIDDLEWARE, env
 _ABOVE_CLAIMS = {
     "tracker",
     "publishing",
+    "events",
     "reports",
     "api",
     "rest_framework",
