@@ -70,11 +70,13 @@ test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The lowest layer alone: claims' own tests with neither tracker nor api installed, on SQLite in
-# memory with no services (config/settings/claims_only.py). CI runs it after `make test`.
+# memory with no services (config/settings/claims_only.py). CI runs it after `make test`, which
+# has already run the PostgreSQL, Redis and browser tests among them: here they are deselected.
 .PHONY: test-claims-only
 test-claims-only: install
 	DJANGO_SETTINGS_MODULE=config.settings.claims_only $(VENV)/bin/pytest tests/claims \
-		--ds=config.settings.claims_only -p no:cacheprovider $(PYTEST_ARGS)
+		--ds=config.settings.claims_only -p no:cacheprovider \
+		-m "not postgres and not redis and not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
