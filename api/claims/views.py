@@ -138,17 +138,14 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
         return {**super().get_serializer_context(), "lang": lang[:2]}
 
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        def serialize(page):
+            page = selectors.attach_api_related(page, user=request.user)
+            return self.get_serializer(page, many=True).data
 
-        def render():
-            rows = selectors.attach_api_related(page, user=request.user)
-            return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        return self.conditional_list(request, self.filter_queryset(self.get_queryset()), serialize)
 
-        return self.conditional_list(request, page, render)
-
-    def row_tag(self, row):
-        # A claim's JSON also shows its open review items, which do not change its version.
-        return (row.pk, row.version, row.open_review_items)
+    # A claim's JSON also shows its open review items, which do not change its version.
+    tag_fields = ("open_review_items",)
 
     # --- responses -------------------------------------------------------------------------
 

@@ -107,8 +107,7 @@ class _WriteViaServices(ConditionalListMixin, ConditionalObjectMixin):
         )
         return self.object_response(self._fresh(obj))
 
-    def row_tag(self, row):
-        return (row.pk, row.version, row.updated_at)
+    tag_fields = ("updated_at",)
 
 
 @extend_schema_view(
@@ -207,9 +206,8 @@ class FollowUpViewSet(
         # `overdue` turns true when the deadline passes, with no write to the row.
         return etags.object_etag(self.etag_kind, obj.pk, obj.version, o=obj.is_overdue)
 
-    def row_tag(self, row):
-        # Passing its deadline makes a follow-up read "overdue" before any write marks it.
-        return (row.pk, row.version, row.overdue_now)
+    # Passing its deadline makes a follow-up read "overdue" before any write marks it.
+    tag_fields = ("overdue_now",)
 
     @write_schema(
         FollowUpSerializer,
@@ -244,10 +242,11 @@ class FollowUpViewSet(
         return self.object_response(self._fresh(follow_up))
 
 
-def _item_tag(item) -> tuple:
+def _item_tag(item: dict) -> tuple:
     # A held item whose lease ran out reads differently before any write marks it.
-    lapsed = item.lease_expires_at is not None and item.lease_expires_at < timezone.now()
-    return (item.pk, item.version, lapsed)
+    expires = item["lease_expires_at"]
+    lapsed = expires is not None and expires < timezone.now()
+    return (item["pk"], item["version"], expires, lapsed)
 
 
 @extend_schema_view(
@@ -267,6 +266,8 @@ class ReviewItemViewSet(
 
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
+
+    tag_fields = ("lease_expires_at",)
 
     def row_tag(self, row):
         return _item_tag(row)
@@ -354,6 +355,8 @@ class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return _visible_items(ReviewItem.objects.all(), self.request.user)
 
+    tag_fields = ("lease_expires_at",)
+
     def row_tag(self, row):
         return _item_tag(row)
 
@@ -375,13 +378,10 @@ class ReviewQueueViewSet(ConditionalListMixin, viewsets.GenericViewSet):
         )
         # Cursor pages need one unique order, so the list pages by id (or created_at); the
         # urgency order is Take next's, which picks rather than lists.
-        page = self.paginate_queryset(self.filter_queryset(_visible_items(items, request.user)))
-
-        def render():
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
         # `lease_seconds_left` in a page answered 304 is as of when the client's copy was made.
-        return self.conditional_list(request, page, render)
+        return self.conditional_list(
+            request, self.filter_queryset(_visible_items(items, request.user))
+        )
 
     @_move(
         "Take the most urgent item you may work, on a fresh lease",
