@@ -5,17 +5,14 @@ import datetime as dt
 
 from django.db import connection
 from django.db.models import (
-    Count,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 
 from claims.models import Claim, ClaimRelation, ClaimTranslation, Evidence
+from claims.subqueries import count_of
 from claims.visibility import state_visible_to
 from claims.workflow import State
 
@@ -31,14 +28,7 @@ def claims_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def open_review_items_count() -> Coalesce:
     active = review_item_model.ACTIVE_STATES
-    counts = (
-        review_item_model.objects.filter(claim=OuterRef("pk"), state__in=active)
-        .order_by()
-        .values("claim")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    return count_of(review_item_model.objects.filter(claim=OuterRef("pk"), state__in=active))
 
 
 API_COLUMNS = (
