@@ -43,9 +43,9 @@ def build(cursor, *, claims: int, log=print) -> dict[str, float]:
 
     step(
         "actors",
-        "INSERT INTO claims_actor (id, name, kind, country_code) "
+        "INSERT INTO claims_actor (id, name, kind, country_code, aliases, search_names) "
         "SELECT g, 'Bench actor ' || g, (ARRAY['state','official','person','media'])[1 + g % 4], "
-        "'' FROM generate_series(1, %s) g",
+        "'', '', E'\\nbench actor ' || g || E'\\n' FROM generate_series(1, %s) g",
         [ACTORS],
     )
     step(
@@ -57,22 +57,24 @@ def build(cursor, *, claims: int, log=print) -> dict[str, float]:
     step(
         "sources",
         "INSERT INTO claims_source (id, url, title, kind, published_at, archived_url, reliability,"
-        " created_at, publisher_id, version) "
+        " created_at, publisher_id, version, language) "
         "SELECT g, 'https://news.example/' || g, 'Bench source ' || g, 'news_report', "
         "timestamptz '2020-01-01' + (g % 2000) * interval '1 day', '', "
-        "(ARRAY['A','B','C','D','E','F'])[1 + g % 6], now(), 1 + g % %s, 1 "
+        "(ARRAY['A','B','C','D','E','F'])[1 + g % 6], now(), 1 + g % %s, 1, 'en' "
         "FROM generate_series(1, %s) g",
         [ACTORS, SOURCES],
     )
     step(
         "claims",
         "INSERT INTO claims_claim (id, statement, claimant_id, topic_id, claimed_on, quantity_unit,"
-        " state, assessment, assessment_note, priority, created_at, updated_at, version) "
+        " state, assessment, assessment_note, priority, created_at, updated_at, version, language,"
+        " summary, search_text) "
         "SELECT g, 'Bench claim number ' || g, 1 + g % %s, 1 + g % %s, "
         "DATE '2020-01-01' + (g % 2000), '', 'published', "
         f"({_array(ASSESSMENTS)})[1 + g % {len(ASSESSMENTS)}], '', "
         f"({_array(PRIORITIES)})[1 + g % {len(PRIORITIES)}], "
-        "now() - (g % 2000) * interval '1 day', now() - (g % 2000) * interval '1 day', 1 "
+        "now() - (g % 2000) * interval '1 day', now() - (g % 2000) * interval '1 day', 1, 'en', "
+        "'', 'bench claim number ' || g "
         "FROM generate_series(1, %s) g",
         [ACTORS, TOPICS, claims],
     )
@@ -88,22 +90,24 @@ def build(cursor, *, claims: int, log=print) -> dict[str, float]:
         "history",
         "INSERT INTO claims_historicalclaim (id, statement, claimant_id, topic_id, claimed_on,"
         " quantity_unit, state, assessment, assessment_note, priority, created_at, updated_at,"
-        " version, history_date, history_change_reason, history_type) "
+        " version, history_date, history_change_reason, history_type, language, summary,"
+        " search_text) "
         "SELECT g, 'Bench claim number ' || g, 1 + g % %s, 1 + g % %s, "
         "DATE '2020-01-01' + (g % 2000), '', "
         "(ARRAY['draft','pending_review','in_review','published','published'])[1 + h], "
         "'contested', '', 'normal', now(), now(), 1 + h, now() - (5 - h) * interval '1 hour', "
-        "'bench', CASE WHEN h = 0 THEN '+' ELSE '~' END "
+        "'bench', CASE WHEN h = 0 THEN '+' ELSE '~' END, 'en', '', 'bench claim number ' || g "
         "FROM generate_series(1, %s) g, generate_series(0, %s) h",
         [ACTORS, TOPICS, claims, HISTORY_PER_CLAIM - 1],
     )
     step(
         "scenarios",
         "INSERT INTO tracker_scenario (id, title, kind, description, proposed_by_id, proposed_on,"
-        " status, created_at, updated_at, version) "
+        " status, created_at, updated_at, version, language) "
         "SELECT g, 'Bench scenario ' || g, 'peace_plan', '', 1 + g % %s, "
         "DATE '2020-01-01' + (g % 2000), "
-        "(ARRAY['proposed','under_negotiation','agreed','rejected'])[1 + g % 4], now(), now(), 1 "
+        "(ARRAY['proposed','under_negotiation','agreed','rejected'])[1 + g % 4], now(), now(), 1, "
+        "'en' "
         "FROM generate_series(1, %s) g",
         [ACTORS, SCENARIOS],
     )

@@ -38,6 +38,42 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
+class RemembersStoredValues(models.Model):
+    """Keeps the values of `REMEMBERED_FIELDS` as last read from or written to the database, so
+    a hook on post_save can tell whether this save changed one of them without reading the row
+    again (and without an extra statement on every save that did not)."""
+
+    REMEMBERED_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)  # post_save, inside, still sees the stored values
+        self._remember()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember()
+        return instance
+
+    def _remember(self) -> None:
+        # Deferred fields are not in __dict__: not remembered, so counted as changed.
+        self._stored = {
+            name: self.__dict__[attname]
+            for name in self.REMEMBERED_FIELDS
+            if (attname := self._meta.get_field(name).attname) in self.__dict__
+        }
+
+    def stored_value_changed(self, name: str) -> bool:
+        """Whether `name` differs from what the database held before this save (True when that
+        is unknown: a new row, or one not read first)."""
+        stored = getattr(self, "_stored", {})
+        attname = self._meta.get_field(name).attname
+        return name not in stored or stored[name] != getattr(self, attname)
+
+
 class KeepsSearchColumn(models.Model):
     """A row with a folded copy of its text for search (claims.folding), refreshed by every
     save(), even one limited by `update_fields`, and by fixture loads (the pre_save hook below).
@@ -306,7 +342,7 @@ def cut_at_word(text: str, limit: int = SUMMARY_MAX_LENGTH) -> str:
     return head.rstrip(" ,;:.–—-") + "…"
 
 
-class Claim(KeepsSearchColumn, Versioned):
+class Claim(RemembersStoredValues, KeepsSearchColumn, Versioned):
     class Assessment(models.TextChoices):
         UNASSESSED = "unassessed", "Unassessed"
         CONFIRMED = "confirmed", "Confirmed"
@@ -325,6 +361,8 @@ class Claim(KeepsSearchColumn, Versioned):
     State = State
     CREATOR_FIELD = "created_by"
     SEARCH_COLUMN = "search_text"
+    # The reviewers' queue orders a claim's items by its priority (a hook above keeps them in step).
+    REMEMBERED_FIELDS = ("priority",)
     # Edits to these on published work send it back for review (claims.services.claim_update).
     MATERIAL_FIELDS = ("statement", "claimant_id", "quantity", "quantity_unit")
 

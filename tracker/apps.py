@@ -9,7 +9,7 @@ class TrackerConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         # The queue listens to the claims' workflow (claims cannot import tracker).
-        from . import claim_merge, intake  # noqa: F401
+        from . import claim_merge, intake, queue_order  # noqa: F401
         from .roles import apply_roles
 
         # The groups and their permissions are declared in code and applied on every migrate.

@@ -41,7 +41,7 @@ from .errors import (
     NotAReviewer,
     QueueError,
 )
-from .models import FollowUp, ReviewItem, Scenario
+from .models import QUEUE_KEY_FIELDS, FollowUp, ReviewItem, Scenario
 from .resolution import (
     ClaimOutcome,
     FollowUpOutcome,
@@ -98,17 +98,19 @@ def take_next(*, by: AbstractBaseUser, now: dt.datetime | None = None) -> Review
     _require_reviewer(by)
     now = now or timezone.now()
     with transaction.atomic():
-        ordered = ReviewItem.objects.available_to(by, now=now).in_queue_order(for_user=by)
         # Two steps, because PostgreSQL sorts every candidate row in full when a locking clause
-        # sits between ORDER BY and LIMIT. First the most urgent ids, read without locks (a
-        # top-N sort of narrow rows); then lock the first of those still free. Only rows other
-        # takers hold at this instant are skipped, so a window wider than the number of
+        # sits between ORDER BY and LIMIT. First the most urgent ids, read without locks from
+        # the front of the queue's index; then lock the first of those still free. Only rows
+        # other takers hold at this instant are skipped, so a window wider than the number of
         # concurrent takers almost never runs dry; if it does, the full query decides.
-        window = list(ordered.values_list("pk", flat=True)[:TAKE_WINDOW])
+        head = ReviewItem.objects.only(*QUEUE_KEY_FIELDS).queue_head(
+            for_user=by, now=now, limit=TAKE_WINDOW
+        )
+        window = [candidate.pk for candidate in head]
         available = ReviewItem.objects.available_to(by, now=now)
         item = available.in_id_order(window).first_free() if window else None
         if item is None and len(window) == TAKE_WINDOW:
-            item = ordered.first_free()
+            item = available.in_queue_order(for_user=by).first_free()
         if item is None:
             return None
         if item.state == Item.CLAIMED:

@@ -49,9 +49,9 @@ def my_items(user: AbstractBaseUser) -> QuerySet[ReviewItem]:
 
 def waiting_items(user: AbstractBaseUser, *, limit: int = 25) -> list[ReviewItem]:
     """The next items Take next would hand `user`, in that order."""
-    now = timezone.now()
-    qs = ReviewItem.objects.available_to(user, now=now).in_queue_order(for_user=user)
-    return list(_item_columns(qs)[:limit])
+    return _item_columns(ReviewItem.objects).queue_head(
+        for_user=user, now=timezone.now(), limit=limit
+    )
 
 
 def queue_items(

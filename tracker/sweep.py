@@ -283,7 +283,10 @@ def _insert_items(select_sql: str, params: list, *, with_scenario: bool = False)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+    if ids:
+        ReviewItem.objects.filter(pk__in=ids).refresh_queue_order()
+    return ids
 
 
 def _live_item_absent(

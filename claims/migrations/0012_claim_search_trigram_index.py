@@ -29,13 +29,19 @@ class AddTrigramIndexConcurrently(PostgresOnly, AddIndexConcurrently):
     pass
 
 
+class TrigramExtensionOnPostgres(PostgresOnly, TrigramExtension):
+    # CreateExtension skips other databases going forwards but not backwards, where it reads
+    # pg_extension: migrating an SQLite database back past here would fail.
+    pass
+
+
 class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [("claims", "0011_fill_search_columns")]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         AddTrigramIndexConcurrently(
             model_name="claim",
             index=GinIndex(
