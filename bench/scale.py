@@ -119,6 +119,8 @@ def admin_pages(admin_user) -> list[tuple[str, str]]:
     from django.test import RequestFactory
     from django.urls import reverse
 
+    from claims.admin_autocomplete_filter import AutocompleteFilter
+
     pages = []
     factory = RequestFactory()
     for model, model_admin in sorted(
@@ -135,6 +137,16 @@ def admin_pages(admin_user) -> list[tuple[str, str]]:
         request.user = admin_user
         changelist = model_admin.get_changelist_instance(request)
         for spec in changelist.filter_specs:
+            if isinstance(spec, AutocompleteFilter):  # no choices listed: a row in use
+                used = model._default_manager.exclude(**{f"{spec.field_path}__isnull": True})
+                value = used.values_list(spec.field.attname, flat=True).first()
+                pages.append(
+                    (
+                        f"{label} filter {spec.lookup_kwarg}={value}",
+                        f"{url}?{spec.lookup_kwarg}={value}",
+                    )
+                )
+                continue
             choices = [c for c in spec.choices(changelist) if not c.get("selected")]
             if choices:
                 query = choices[0]["query_string"]
@@ -226,6 +238,24 @@ def time_page(client, url: str, runs: int) -> dict:
     }
 
 
+def slowest_queries(client, url: str, top: int = 3) -> list[tuple[float, str]]:
+    """One more request to `url`, each statement timed: the `top` slowest, for --queries."""
+    from django.db import connection
+
+    timed = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timer):
+        client.get(url, follow=True)
+    return sorted(timed, key=lambda row: row[0], reverse=True)[:top]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, default=1_000_000)
@@ -233,6 +263,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="time the data already built")
     parser.add_argument("--only", default="", help="time only pages whose label contains this")
     parser.add_argument("--build-only", action="store_true", help="build, time nothing")
+    parser.add_argument(
+        "--queries", action="store_true", help="after each page, its slowest statements"
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_SCALE_DB", DEFAULT_URL)
     if not url.startswith(("postgres://", "postgresql://")):
@@ -291,6 +324,9 @@ def main() -> int:
                 f" ms  ≤{target:<4} {result['queries']:3d} q  {result['status']}  {label}",
                 flush=True,
             )
+            if args.queries:
+                for ms, sql in slowest_queries(client, page):
+                    print(f"         {ms:8.1f} ms  {sql[:600]}", flush=True)
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale.json").write_text(json.dumps(rows, indent=1))

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
+from .admin_autocomplete_filter import AutocompleteFilter, AutocompleteFilterMedia
 from .admin_bulk_edit import BULK_EDIT_ACTIONS
 from .admin_import_export import ImportExportAdmin
-from .admin_similar import FoldedSearchAdmin, mark_duplicate, merge_duplicate, similar_view
+from .admin_similar import mark_duplicate, merge_duplicate, similar_view
 from .errors import DomainError
 from .history_story import claim_story
 from .models import (
@@ -290,7 +291,7 @@ def _edited(instance, changed: list[str]) -> dict:
 
 
 @admin.register(Claim)
-class ClaimAdmin(ImportExportAdmin, FoldedSearchAdmin, ServiceErrorsAdmin, HistoryAdmin):
+class ClaimAdmin(AutocompleteFilterMedia, ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
     resource_classes = [ClaimResource]
     form = ClaimAdminForm
     action_form = ReasonActionForm
@@ -316,10 +317,9 @@ class ClaimAdmin(ImportExportAdmin, FoldedSearchAdmin, ServiceErrorsAdmin, Histo
         "assessment",
         "priority",
         "topic",
-        ("claimant", admin.RelatedOnlyFieldListFilter),
+        ("claimant", AutocompleteFilter),
     )
     search_fields = ("statement", "assessment_note", "claimant__name")
-    folded_search_fields = ("search_text", "claimant__search_names")
     autocomplete_fields = ("claimant", "topic", "assignee")
     # The verdict (assessment and note) is set by resolving a review item, never on this form.
     readonly_fields = (
@@ -566,13 +566,12 @@ class ClaimAdmin(ImportExportAdmin, FoldedSearchAdmin, ServiceErrorsAdmin, Histo
 
 
 @admin.register(Actor)
-class ActorAdmin(ImportExportAdmin, FoldedSearchAdmin):
+class ActorAdmin(ImportExportAdmin, admin.ModelAdmin):
     resource_classes = [ActorResource]
     list_display = ("name", "kind", "country_code", "parent", "claim_count")
     list_filter = ("kind", "country_code")
     search_fields = ("name",)
     # The claimant autocomplete finds "Зеленський" and "zelensky" too.
-    folded_search_fields = ("search_names",)
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
 
@@ -593,14 +592,14 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
+class SourceAdmin(AutocompleteFilterMedia, ImportExportAdmin, ServiceErrorsAdmin, HistoryAdmin):
     resource_classes = [SourceResource]
 
     class Media:
         css = {"all": ["claims/admin.css"]}  # the scale selects' width
 
     list_display = ("title", "publisher", "kind", "reliability", "published_at", "url")
-    list_filter = ("kind", "reliability", ("publisher", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", "reliability", ("publisher", AutocompleteFilter))
     search_fields = ("title", "url", "publisher__name")
     autocomplete_fields = ("publisher",)
     list_select_related = ("publisher",)

@@ -5,6 +5,7 @@ Applied once, at start-up, to every registered ModelAdmin (`fit_changelists`, ca
 ClaimsConfig.ready), rather than as a base class each admin must remember:
 
 - no second, unfiltered COUNT(*) for "n of N" beside a search (`show_full_result_count`);
+- a search an index can answer (claims.admin_search), where the admin has no search of its own;
 - a paginator that counts exactly up to EXACT_COUNT_LIMIT rows and, beyond that, on PostgreSQL,
   takes the planner's estimate: a list of 1,000,000 rows says "about" that many instead of
   reading them all on every page;
@@ -17,6 +18,7 @@ ClaimsConfig.ready), rather than as a base class each admin must remember:
 
 import datetime as dt
 import json
+from types import MethodType
 
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -27,7 +29,9 @@ from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-EXACT_COUNT_LIMIT = 10_000
+from .admin_search import indexed_search_results
+
+EXACT_COUNT_LIMIT = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
@@ -36,9 +40,11 @@ class EstimatedCountPaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet) or connections[rows.db].vendor != "postgresql":
             return super().count
-        # COUNT over a LIMITed subquery stops reading at the limit.
-        exact = rows.order_by()[: EXACT_COUNT_LIMIT + 1].count()
+        # COUNT over a LIMITed subquery stops reading at the limit; of the keys only, so the
+        # list's per-row figures (subqueries in its SELECT) are not computed for rows counted.
+        exact = rows.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
         if exact <= EXACT_COUNT_LIMIT:
+            rows.__dict__["_few_rows"] = True  # for DatesFromBounds: bounds over those rows
             return exact
         return max(planner_estimate(rows), EXACT_COUNT_LIMIT + 1)
 
@@ -55,7 +61,25 @@ def planner_estimate(queryset: QuerySet) -> int:
 
 
 class DatesFromBounds:
-    """dates()/datetimes() for the date hierarchy's links: every period between MIN and MAX."""
+    """dates()/datetimes() for the date hierarchy's links: every period between MIN and MAX.
+    Django's date_hierarchy tag asks for the same MIN and MAX itself first, to pick the level
+    to show; on a filtered million rows each read costs, so the list reads them once."""
+
+    def aggregate(self, *args, **kwargs):
+        if args or set(kwargs) != {"first", "last"}:
+            return super().aggregate(*args, **kwargs)
+        key = repr(sorted(kwargs.items()))
+        bounds = self.__dict__.setdefault("_bounds", {})
+        if key not in bounds:
+            if self.__dict__.get("_few_rows"):
+                # MIN and MAX over the few rows found (a join PostgreSQL reads from the search's
+                # index scans), not by walking the date's index until a row matches: fast when
+                # matches are dense, seconds when they are few and scattered.
+                rows = self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
+                bounds[key] = rows.aggregate(**kwargs)
+            else:
+                bounds[key] = super().aggregate(**kwargs)
+        return bounds[key]
 
     def dates(self, field_name, kind, order="ASC"):
         return self._periods(field_name, kind, aware=False)
@@ -116,6 +140,8 @@ def fit_changelists(site) -> None:
     above (tests/test_admin_scale.py holds that none is missed)."""
     for model_admin in site._registry.values():
         model_admin.show_full_result_count = False
+        if type(model_admin).get_search_results is ModelAdmin.get_search_results:
+            model_admin.get_search_results = MethodType(indexed_search_results, model_admin)
         if type(model_admin).get_changelist is ModelAdmin.get_changelist:
             model_admin.get_changelist = _scaled_changelist
         if model_admin.paginator is Paginator:

@@ -1,39 +1,16 @@
-"""The claim admin's side of similar claims: search that folds case and accents, the "already
+"""The claim admin's side of similar claims: the "already
 tracked?" hint on the add form (claims/static/claims/similar_claims.js asks `similar_view`),
 and the two actions that link or merge duplicates through claims.duplicates."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 
 from .duplicates import claim_mark_duplicate, claim_merge
 from .errors import DomainError
-from .folding import fold
 from .similarity import similar_claims
 from .visibility import visible_states
-
-
-class FoldedSearchAdmin(admin.ModelAdmin):
-    """Admin search (and the autocomplete that uses it) over stored folded columns: each word of
-    the term, folded, must be in one of `folded_search_fields`, so "МЕМОРАНДУМ" finds
-    "меморандум" and "Зеленський" finds the actor whose alias it is, on SQLite as on
-    PostgreSQL. `search_fields` stays set: Django shows the search box and allows
-    autocomplete only when it is."""
-
-    folded_search_fields: tuple[str, ...] = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        words = fold(search_term).split()
-        if not words or not self.folded_search_fields:
-            return super().get_search_results(request, queryset, search_term)
-        for word in words:
-            match = Q()
-            for field in self.folded_search_fields:
-                match |= Q(**{f"{field}__contains": word})
-            queryset = queryset.filter(match)
-        return queryset, False
 
 
 def similar_view(modeladmin, request):

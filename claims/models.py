@@ -80,6 +80,8 @@ class KeepsSearchColumn(models.Model):
     The subclass names the column and fills it in refresh_search_columns()."""
 
     SEARCH_COLUMN: str
+    # The fields folded into it: a search of one of them searches the column (claims.admin_search).
+    FOLDED_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -127,6 +129,7 @@ class ActorManager(NaturalKeyManager):
 
 class Actor(KeepsSearchColumn):
     SEARCH_COLUMN = "search_names"
+    FOLDED_FIELDS = ("name", "aliases")
 
     class Kind(models.TextChoices):
         STATE = "state", "State"
@@ -361,6 +364,7 @@ class Claim(RemembersStoredValues, KeepsSearchColumn, Versioned):
     State = State
     CREATOR_FIELD = "created_by"
     SEARCH_COLUMN = "search_text"
+    FOLDED_FIELDS = ("statement", "assessment_note")
     # The reviewers' queue orders a claim's items by its priority (a hook above keeps them in step).
     REMEMBERED_FIELDS = ("priority",)
     # Edits to these on published work send it back for review (claims.services.claim_update).

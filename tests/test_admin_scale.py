@@ -147,3 +147,34 @@ def test_the_months_of_a_year_come_from_that_years_first_and_last_date(client, s
     html = client.get(_changelist(Claim) + "?claimed_on__year=2024").content.decode()
     months = {int(m) for m in re.findall(r"claimed_on__month=(\d+)", html)}
     assert months == {2, 3, 4, 5}
+
+
+def test_the_date_hierarchy_reads_its_bounds_once(admin_client):
+    ClaimFactory.create_batch(3)
+
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(reverse("admin:claims_claim_changelist"))
+
+    bounds = [q for q in queries if 'MIN("claims_claim"."claimed_on")' in q["sql"]]
+    assert len(bounds) == 1
+
+
+def test_a_related_filter_with_many_rows_lists_none_of_them(admin_client):
+    from tests.factories import ActorFactory
+
+    actors = ActorFactory.create_batch(30)
+    claim = ClaimFactory(claimant=actors[7])
+    ClaimFactory(claimant=actors[8])
+    url = reverse("admin:claims_claim_changelist")
+
+    page = admin_client.get(url).content.decode()
+    filtered = admin_client.get(url, {"claimant__id__exact": actors[7].pk})
+
+    # The sidebar offers the autocomplete widget, not a link per actor.
+    assert 'data-autocomplete-filter=""' in page
+    assert "admin/js/autocomplete.js" in page
+    assert f"claimant__id__exact={actors[20].pk}" not in page
+    assert list(filtered.context["cl"].result_list) == [claim]
+    assert (
+        f'<option value="{actors[7].pk}" selected>{actors[7]}</option>' in filtered.content.decode()
+    )

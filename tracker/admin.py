@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -18,6 +19,7 @@ from claims.admin import (
     SubsetFilter,
     stored_as,
 )
+from claims.admin_autocomplete_filter import AutocompleteFilter, AutocompleteFilterMedia
 from claims.admin_import_export import ImportExportAdmin
 from claims.errors import DomainError
 from claims.models import Claim
@@ -220,10 +222,12 @@ class AliveScenarioFilter(SubsetFilter):
 
 
 class ScenarioMoveForm(ReasonActionForm):
+    # Typed ahead: a select of every scenario made the changelist render thousands of options.
     successor = forms.ModelChoiceField(
-        queryset=Scenario.objects.order_by("title"),
+        queryset=Scenario.objects.all(),
         required=False,
         label="Superseded by",
+        widget=AutocompleteSelect(Scenario._meta.get_field("superseded_by"), admin.site),
     )
     on = forms.DateField(required=False, label="On", widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -265,7 +269,7 @@ def _scenario_action(name: str):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(ImportExportAdmin, LinkedRecordAdmin):
+class ScenarioAdmin(AutocompleteFilterMedia, ImportExportAdmin, LinkedRecordAdmin):
     resource_classes = [ScenarioResource]
     create_service, update_service = staticmethod(scenario_create), staticmethod(scenario_update)
     record_name, link_names = "scenario", ("claims", "sources")
@@ -287,7 +291,7 @@ class ScenarioAdmin(ImportExportAdmin, LinkedRecordAdmin):
         "kind",
         "status",
         AliveScenarioFilter,
-        ("proposed_by", admin.RelatedOnlyFieldListFilter),
+        ("proposed_by", AutocompleteFilter),
     )
     readonly_fields = ("status", "status_changed_on", "superseded_by", "board_link")
     search_fields = ("title", "description", "terms__text")
@@ -377,7 +381,7 @@ def _follow_up_action(target: str, description: str):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
+class FollowUpAdmin(AutocompleteFilterMedia, ImportExportAdmin, LinkedRecordAdmin):
     resource_classes = [FollowUpResource]
     create_service, update_service = staticmethod(follow_up_create), staticmethod(follow_up_update)
     record_name, link_names = "follow_up", ("claims", "responsible")
@@ -395,7 +399,7 @@ class FollowUpAdmin(ImportExportAdmin, LinkedRecordAdmin):
         "state",
         OverdueFollowUpFilter,
         DueSoonFilter,
-        ("scenario", admin.RelatedOnlyFieldListFilter),
+        ("scenario", AutocompleteFilter),
     )
     search_fields = ("title", "description")
     autocomplete_fields = (
