@@ -425,9 +425,15 @@ class Claim(RemembersStoredValues, KeepsSearchColumn, Versioned):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The dates of the first and of the latest history row written while the claim was
+    # published (its publication, a republication, an edit of what the page shows), kept by
+    # claims.services so the public list and feed are ordered from an index instead of by
+    # grouping the history. Derived from the history, so not copied into it.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["first_published_at", "last_published_at"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -448,6 +454,18 @@ class Claim(RemembersStoredValues, KeepsSearchColumn, Versioned):
                 fields=["review_by", "id"],
                 condition=Q(state="published", review_by__isnull=False),
                 name="claim_review_due_idx",
+            ),
+            # The public list (newest publication first) and the Atom feed (latest publication
+            # first) read their pages from the front of these.
+            models.Index(
+                fields=["-first_published_at", "-id"],
+                condition=Q(state="published", first_published_at__isnull=False),
+                name="claim_public_list_idx",
+            ),
+            models.Index(
+                fields=["-last_published_at", "-id"],
+                condition=Q(state="published", last_published_at__isnull=False),
+                name="claim_public_feed_idx",
             ),
         ]
         constraints = [

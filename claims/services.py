@@ -108,8 +108,23 @@ def claim_lock_at_version(claim: Claim, expected_version: int | None = None) -> 
 
 
 def _save(claim: Claim, *, by: AbstractBaseUser | None, reason: str) -> None:
+    """Every save of a claim, hence every history row written for one, goes through here."""
     stamp(claim, by=by, reason=reason)
-    claim.save()
+    if claim.state != State.PUBLISHED:
+        claim.save()
+        return
+    # A save while published is what the public list (first) and the Atom feed (latest) date
+    # a fact-check by: the columns take the very instant of the history row this save writes,
+    # so they say what the history says. simple-history keeps `_history_date` on the object
+    # for every later save, so it is dropped again at once.
+    now = timezone.now()
+    claim.first_published_at = claim.first_published_at or now
+    claim.last_published_at = now
+    claim._history_date = now
+    try:
+        claim.save()
+    finally:
+        del claim._history_date
 
 
 def _moved(claim: Claim, move: Transition, *, by, reason: str, cause: str, detail: str) -> None:
@@ -195,7 +210,15 @@ def _reason_text(move: Transition, reason: str) -> str:
 
 def _copy_state(source: Claim, target: Claim) -> None:
     if source is not target:
-        for field in ("state", "version", "updated_at", "assessment", "assessment_note"):
+        for field in (
+            "state",
+            "version",
+            "updated_at",
+            "assessment",
+            "assessment_note",
+            "first_published_at",
+            "last_published_at",
+        ):
             setattr(target, field, getattr(source, field))
 
 
