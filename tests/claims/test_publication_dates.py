@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 
 from claims.models import Claim
@@ -114,3 +115,13 @@ def test_the_data_migration_fills_both_dates_from_the_history(editor, reviewer, 
     assert filled == expected
     assert filled[republished.pk][0] < filled[republished.pk][1]
     assert filled[old.pk] == (dt.datetime(2024, 1, 5, tzinfo=dt.UTC),) * 2
+
+
+def test_the_seed_dates_its_published_claims_from_the_history_it_writes(db):
+    call_command("load_seed", verbosity=0)
+
+    published = Claim.objects.published()
+    assert published.exists()
+    for claim in published:
+        assert _dates(claim) == _history_dates(claim) != (None, None)
+    assert not Claim.objects.exclude(state=State.PUBLISHED).filter(first_published_at__isnull=False)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from claims.models import Claim
+from claims.services import claims_date_publications_from_history
 from tracker.models import FollowUp, Scenario
 
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
                 with override_settings(SIMPLE_HISTORY_ENABLED=False):
                     call_command("loaddata", fixture, verbosity=0)
                 call_command("populate_history", auto=True, verbosity=0, stderr=io.StringIO())
+                # Its published claims were published around the services: dated from the
+                # history just written, as the public list and feed need.
+                claims_date_publications_from_history()
         except Exception as exc:  # loaddata raises many kinds; one line is what the caller needs
             raise CommandError(f"Could not load seed fixture {fixture!r}: {exc}") from exc
         self.stdout.write(
