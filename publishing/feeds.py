@@ -68,7 +68,7 @@ class FactCheckFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, claim):
-        return claim.published_at
+        return claim.first_published_at
 
     def item_updateddate(self, claim):
         return claim.last_published_at

@@ -1,8 +1,6 @@
 """Reads behind the claims API: who sees which claims; the claim columns plus `api_related`,
 which together give a claim's JSON in five queries whatever the page size; and the ETag parts."""
 
-import datetime as dt
-
 from django.db import connection
 from django.db.models import (
     OuterRef,
@@ -14,7 +12,6 @@ from django.db.models.functions import Coalesce
 from claims.models import Claim, ClaimRelation, ClaimTranslation, Evidence
 from claims.subqueries import count_of
 from claims.visibility import state_visible_to
-from claims.workflow import State
 
 # Scenarios, follow-ups and review items belong to the tracker app, which knows claims and not
 # the other way round: reach them through the reverse relations instead of importing them.
@@ -139,13 +136,3 @@ def claim_etag_parts(user, pk: int) -> tuple[int, int] | None:
 # The tag names the claim's version (which grows on every save and whenever its evidence or
 # relations change) and the number of active review items: those rows are written in bulk by the
 # sweep, outside Claim.save(), and the count is part of the claim's JSON.
-
-
-def first_published_at(claim: Claim) -> dt.datetime | None:
-    row = (
-        claim.history.filter(state=State.PUBLISHED)
-        .order_by("history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    return row

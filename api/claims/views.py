@@ -260,8 +260,7 @@ class ClaimViewSet(ConditionalListMixin, ConditionalObjectMixin, viewsets.Generi
         claim = self.get_object()
         # The public page's canonical address: the one document, wherever it is read.
         url = absolute(page_path(claim), request)
-        published_at = selectors.first_published_at(claim)
-        return Response(claim_review(claim, url=url, published_at=published_at))
+        return Response(claim_review(claim, url=url, published_at=claim.first_published_at))
 
     # --- writes ----------------------------------------------------------------------------
 

@@ -153,7 +153,9 @@ def test_the_list_shows_published_claims_newest_first(client, db):
     older = PublishableClaimFactory(state=State.PUBLISHED, statement="Older claim.")
     newer = PublishableClaimFactory(state=State.PUBLISHED, statement="Newer claim.")
     ClaimFactory(statement="A draft.")
-    Claim.history.filter(id=older.pk).update(history_date=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))
+    Claim.objects.filter(pk=older.pk).update(
+        first_published_at=dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    )
 
     response = client.get(LIST)
 
