@@ -17,6 +17,7 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ct_bench_public"
 
 
 def build(n: int) -> int:
+    from django.utils import timezone
     from simple_history.utils import bulk_create_with_history
 
     from claims.models import Actor, Claim, Evidence, Source, Topic
@@ -25,6 +26,7 @@ def build(n: int) -> int:
     claimants = [Actor.objects.create(name=f"Official {i}", kind="official") for i in range(20)]
     topics = [Topic.objects.create(slug=f"topic-{i}", name=f"Topic {i}") for i in range(8)]
     verdicts = ["confirmed", "likely", "contested", "unlikely", "false", "unverifiable"]
+    now = timezone.now()
     claims = bulk_create_with_history(
         [
             Claim(
@@ -35,11 +37,15 @@ def build(n: int) -> int:
                 state=State.PUBLISHED,
                 assessment=verdicts[i % 6],
                 assessment_note="What the sources show, in a sentence or two.",
+                # Dated as claims.services dates a publication: its history row's instant.
+                first_published_at=now,
+                last_published_at=now,
             )
             for i in range(n)
         ],
         Claim,
         batch_size=2000,
+        default_date=now,
     )
     sources = Source.objects.bulk_create(
         Source(url=f"https://news.example.org/bench/{i}", title=f"Report {i}") for i in range(n)

@@ -33,6 +33,9 @@ def _array(values) -> str:
 def build(cursor, *, claims: int, log=print) -> dict[str, float]:
     """Fill the (already migrated, emptied) claims and tracker tables. Returns seconds per step."""
     steps: dict[str, float] = {}
+    # One clock for the claims' publication dates and their history rows, which must agree.
+    cursor.execute("SELECT now()")
+    (built_at,) = cursor.fetchone()
 
     def step(name, sql, params=()):
         started = time.perf_counter()
@@ -68,15 +71,17 @@ def build(cursor, *, claims: int, log=print) -> dict[str, float]:
         "claims",
         "INSERT INTO claims_claim (id, statement, claimant_id, topic_id, claimed_on, quantity_unit,"
         " state, assessment, assessment_note, priority, created_at, updated_at, version, language,"
-        " summary, search_text) "
+        " summary, search_text, first_published_at, last_published_at) "
         "SELECT g, 'Bench claim number ' || g, 1 + g % %s, 1 + g % %s, "
         "DATE '2020-01-01' + (g % 2000), '', 'published', "
         f"({_array(ASSESSMENTS)})[1 + g % {len(ASSESSMENTS)}], '', "
         f"({_array(PRIORITIES)})[1 + g % {len(PRIORITIES)}], "
         "now() - (g % 2000) * interval '1 day', now() - (g % 2000) * interval '1 day', 1, 'en', "
-        "'', 'bench claim number ' || g "
+        "'', 'bench claim number ' || g, "
+        # The dates of its two published history rows below (h = 3 and 4).
+        "%s::timestamptz - interval '2 hours', %s::timestamptz - interval '1 hour' "
         "FROM generate_series(1, %s) g",
-        [ACTORS, TOPICS, claims],
+        [ACTORS, TOPICS, built_at, built_at, claims],
     )
     step(
         "evidence",
@@ -95,10 +100,11 @@ def build(cursor, *, claims: int, log=print) -> dict[str, float]:
         "SELECT g, 'Bench claim number ' || g, 1 + g % %s, 1 + g % %s, "
         "DATE '2020-01-01' + (g % 2000), '', "
         "(ARRAY['draft','pending_review','in_review','published','published'])[1 + h], "
-        "'contested', '', 'normal', now(), now(), 1 + h, now() - (5 - h) * interval '1 hour', "
+        "'contested', '', 'normal', now(), now(), 1 + h, "
+        "%s::timestamptz - (5 - h) * interval '1 hour', "
         "'bench', CASE WHEN h = 0 THEN '+' ELSE '~' END, 'en', '', 'bench claim number ' || g "
         "FROM generate_series(1, %s) g, generate_series(0, %s) h",
-        [ACTORS, TOPICS, claims, HISTORY_PER_CLAIM - 1],
+        [ACTORS, TOPICS, built_at, claims, HISTORY_PER_CLAIM - 1],
     )
     step(
         "scenarios",
