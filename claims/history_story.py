@@ -11,7 +11,10 @@ from .workflow import State
 
 # Fields whose changes are told as their own lines (state, verdict); the others as an edit.
 # search_text is derived from the statement and note, which tell their own change.
-_QUIET = {"id", "version", "updated_at", "created_at", "created_by", "state", "search_text"}
+_QUIET = {
+    "id", "version", "updated_at", "created_at", "created_by", "state", "search_text",
+    "first_published_at", "last_published_at",
+}  # fmt: skip
 _VERDICT = ("assessment", "assessment_note")
 _TYPES = {"+": "added", "~": "changed", "-": "removed"}
 

@@ -428,12 +428,13 @@ class Claim(RemembersStoredValues, KeepsSearchColumn, Versioned):
     # The dates of the first and of the latest history row written while the claim was
     # published (its publication, a republication, an edit of what the page shows), kept by
     # claims.services so the public list and feed are ordered from an index instead of by
-    # grouping the history. Derived from the history, so not copied into it.
+    # grouping the history. Copied into the history like every column: simple-history writes a
+    # claim's row from any model's m2m hook (claim.follow_ups.add), which knows no exclusions.
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["first_published_at", "last_published_at"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-updated_at", "-id"]

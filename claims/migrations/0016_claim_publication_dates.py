@@ -1,5 +1,6 @@
 """Where a claim keeps the dates of its first and latest publication (claims.services writes
-them). Nullable, without a default: adding them rewrites no row of a big table."""
+them), and its history rows like every column. Nullable, without a default: adding them
+rewrites no row of either big table."""
 
 from django.db import migrations, models
 
@@ -9,13 +10,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="claim",
-            name="first_published_at",
+            model_name=model,
+            name=name,
             field=models.DateTimeField(blank=True, editable=False, null=True),
-        ),
-        migrations.AddField(
-            model_name="claim",
-            name="last_published_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True),
-        ),
+        )
+        for model in ("claim", "historicalclaim")
+        for name in ("first_published_at", "last_published_at")
     ]
