@@ -108,7 +108,8 @@ def claim_lock_at_version(claim: Claim, expected_version: int | None = None) -> 
 
 
 def _save(claim: Claim, *, by: AbstractBaseUser | None, reason: str) -> None:
-    """Every save of a claim, hence every history row written for one, goes through here."""
+    """Every save() of a claim goes through here (claims_transition_bulk writes its rows in SQL,
+    and never publishes)."""
     stamp(claim, by=by, reason=reason)
     if claim.state != State.PUBLISHED:
         claim.save()
@@ -204,7 +205,7 @@ def claims_transition_bulk(
 
 
 @transaction.atomic
-def claims_date_publications_from_history(*, claim_ids: Iterable[int] | None = None) -> int:
+def claims_date_publications_from_history() -> int:
     """Date claims' first and latest publication from their history (the earliest and the latest
     row in state published), for claims whose history was written around `_save`: a seed loaded
     with loaddata and populate_history. One UPDATE; returns how many claims were dated."""
@@ -213,8 +214,6 @@ def claims_date_publications_from_history(*, claim_ids: Iterable[int] | None = N
     claims = Claim.objects.filter(
         pk__in=history.filter(state=State.PUBLISHED).values("id").order_by()
     )
-    if claim_ids is not None:
-        claims = claims.filter(pk__in=list(claim_ids))
     return claims.update(
         first_published_at=Subquery(rows.order_by("history_date")[:1]),
         last_published_at=Subquery(rows.order_by("-history_date")[:1]),
