@@ -4,7 +4,9 @@ the overview of a story (deadlines and assessments). Writes live in tracker/queu
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
@@ -218,11 +220,18 @@ def deadline_timeline(*, topic: str | None = None, limit: int = 200) -> Timeline
 
 
 def claims_by_assessment(*, topic: str | None = None) -> list[dict]:
-    """Claims (archived ones left out) counted per assessment, every assessment listed."""
-    qs = Claim.objects.exclude(state=State.ARCHIVED)
-    if topic:
-        qs = qs.filter(topic__slug=topic)
-    counts = dict(qs.values_list("assessment").annotate(n=Count("*")).order_by())
+    """Claims (archived ones left out) counted per assessment, every assessment listed. An
+    overview: kept for REVIEW_OVERVIEW_CACHE_SECONDS, since counting reads every live claim."""
+    key = f"tracker:claims-by-assessment:{topic or ''}"
+    seconds = settings.REVIEW_OVERVIEW_CACHE_SECONDS
+    counts = cache.get(key) if seconds else None
+    if counts is None:
+        qs = Claim.objects.exclude(state=State.ARCHIVED)
+        if topic:
+            qs = qs.filter(topic__slug=topic)
+        counts = dict(qs.values_list("assessment").annotate(n=Count("*")).order_by())
+        if seconds:
+            cache.set(key, counts, seconds)
     return [
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Claim.Assessment.choices
