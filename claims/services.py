@@ -101,6 +101,7 @@ def claim_transition(
     transaction, changed since only by these services: it is moved as it stands, not read and
     locked again, and a refusal leaves that whole transaction to roll back (no savepoint of its
     own), as the reviewers' queue wants for its compound moves."""
+    _require_open_transaction(locked)
     with transaction.atomic(savepoint=not locked):
         if locked:
             current = require_version(claim, expected_version)
@@ -112,6 +113,12 @@ def claim_transition(
         _moved(current, move, by=by, reason=reason, cause=cause, detail=reason)
         _copy_state(current, claim)
     return claim
+
+
+def _require_open_transaction(locked: bool) -> None:
+    # A lock taken outside a transaction was released as soon as it was taken.
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("locked=True needs the transaction that took the claim's lock")
 
 
 def claim_lock_at_version(claim: Claim, expected_version: int | None = None) -> Claim:
@@ -300,6 +307,7 @@ def claim_assess(
     """Set the claim's verdict. Only a reviewer, and only while the claim is in review: the
     reviewers' queue calls this when an item is resolved, so a verdict never changes around the
     workflow. `note=None` keeps the current explanation. `locked` as for `claim_transition`."""
+    _require_open_transaction(locked)
     with transaction.atomic(savepoint=not locked):
         current = claim if locked else claim_lock_at_version(claim)
         if by is not None and not by.has_perm(REVIEW_PERMISSION):
