@@ -438,6 +438,7 @@ def main() -> int:
         f" in {time.perf_counter() - t0:.1f} s"
     )
     print(f"reviewers: {args.reviewers} processes (spawned), each with its own connection")
+    print(f"load average at start: {load_average()}")
 
     drains: dict[tuple[str, bool], Drain] = {}
     for resolve in (False, True):
@@ -465,7 +466,14 @@ def main() -> int:
             f"{what:<15} services {services.rate:>6.0f}   raw SQL {raw.rate:>6.0f}"
             f"   ratio {services.rate / raw.rate:.2f}×"
         )
+    print(f"load average at end: {load_average()}")
     return 1 if failed else 0
+
+
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes): on a shared machine the rates move with it, so
+    every run says what it ran beside."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ statements instead of one per row. Models that keep many-to-many history get the
 rows copied the same way."""
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
@@ -26,13 +27,20 @@ def db_datetime(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
+@functools.cache
+def history_model_of(model: type[models.Model]) -> type[models.Model]:
+    """simple-history's table for `model`, looked up once per process: the `history` descriptor
+    builds a new manager class (with inspect.getmembers) on every access."""
+    return model.history.model
+
+
 def write_history(
     *,
     model: type[models.Model],
     ids: Sequence[int],
     history_type: str,
     when: dt.datetime,
-    reason: str | Mapping[int, str],
+    reason: str | Mapping[int, str] | None,
     user_id: int | None = None,
 ) -> list[int]:
     """Write one history row (`history_type` "+", "~" or "-") for every row of `model` whose
@@ -41,7 +49,7 @@ def write_history(
     new history ids. Call it in the same transaction as the change it records."""
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return []
-    history_model = model.history.model
+    history_model = history_model_of(model)
     qn = connection.ops.quote_name
     columns = [qn(f.column) for f in history_model.tracked_fields]
     pk = f"t.{qn(model._meta.pk.column)}"
