@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
-from claims.models import Claim, ClaimRelation, Evidence, Topic
+from claims.models import Claim, ClaimRelation, Evidence, Topic, review_due_on
 from claims.workflow import State
 
 from .models import FollowUp, ReviewItem
@@ -86,9 +86,13 @@ def claim_is_overdue(*, at: dt.datetime) -> Q:
     """overdue_claims' rule as a condition on a claims query (a filter, or excluded), so a list
     of a million claims walks its own index and tests each row with two indexed lookups instead
     of building the whole late set first (`pk IN (...)`)."""
-    review_due = Claim.objects.review_due(on=timezone.localdate(at)).filter(pk=OuterRef("pk"))
-    late_link = FollowUp.objects.overdue(at=at).filter(claims=OuterRef("pk"))
-    return ~Q(state=State.ARCHIVED) & (Q(Exists(review_due)) | Q(Exists(late_link)))
+    # `claims__gte` repeats `claims=` as an inequality, which keeps PostgreSQL from turning
+    # the EXISTS into "id IN (every late claim)", hashed up front (0.3 s at 100,000 late
+    # claims, for a page that needs 50): a check per row is what a list with a LIMIT wants.
+    late_link = FollowUp.objects.overdue(at=at).filter(
+        claims=OuterRef("pk"), claims__gte=OuterRef("pk")
+    )
+    return ~Q(state=State.ARCHIVED) & (review_due_on(timezone.localdate(at)) | Q(Exists(late_link)))
 
 
 def claim_deadline_annotations() -> dict:
