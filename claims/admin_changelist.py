@@ -17,7 +17,6 @@ ClaimsConfig.ready), rather than as a base class each admin must remember:
 """
 
 import datetime as dt
-import json
 from types import MethodType
 
 from django.contrib.admin import ModelAdmin
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .admin_search import indexed_search_results
+from .planner import planner_estimate
 
 EXACT_COUNT_LIMIT = 1_000
 
@@ -47,17 +47,6 @@ class EstimatedCountPaginator(Paginator):
             rows.__dict__["_few_rows"] = True  # for DatesFromBounds: bounds over those rows
             return exact
         return max(planner_estimate(rows), EXACT_COUNT_LIMIT + 1)
-
-
-def planner_estimate(queryset: QuerySet) -> int:
-    """PostgreSQL's estimate of the rows `queryset` returns (EXPLAIN, nothing read)."""
-    sql, params = queryset.order_by().query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):  # json arrives as text where no loader is registered
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class DatesFromBounds:
