@@ -4,7 +4,8 @@ million history rows), and to refuse filter values Django would choke on.
 Applied once, at start-up, to every registered ModelAdmin (`fit_changelists`, called from
 ClaimsConfig.ready), rather than as a base class each admin must remember:
 
-- no second, unfiltered COUNT(*) for "n of N" beside a search (`show_full_result_count`);
+- no second, unfiltered COUNT(*) for "n of N" beside a search (`show_full_result_count`), and
+  no "Show counts" (facets: a count per filter choice over the filtered set);
 - a search an index can answer (claims.admin_search), where the admin has no search of its own;
 - a paginator that counts exactly up to EXACT_COUNT_LIMIT rows and, beyond that, on PostgreSQL,
   takes the planner's estimate: a list of 1,000,000 rows says "about" that many instead of
@@ -19,7 +20,7 @@ ClaimsConfig.ready), rather than as a base class each admin must remember:
 import datetime as dt
 from types import MethodType
 
-from django.contrib.admin import ModelAdmin
+from django.contrib.admin import ModelAdmin, ShowFacets
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
@@ -135,6 +136,9 @@ def fit_changelists(site) -> None:
     above (tests/test_admin_scale.py holds that none is missed)."""
     for model_admin in site._registry.values():
         model_admin.show_full_result_count = False
+        # "Show counts" counts every filter choice over the whole filtered set (seconds at a
+        # million rows, on one click).
+        model_admin.show_facets = ShowFacets.NEVER
         if type(model_admin).get_search_results is ModelAdmin.get_search_results:
             model_admin.get_search_results = MethodType(indexed_search_results, model_admin)
         if type(model_admin).get_changelist is ModelAdmin.get_changelist:

@@ -47,6 +47,7 @@ def test_every_changelist_is_fitted_for_large_tables():
     request = RequestFactory().get("/")
     for model, model_admin in admin.site._registry.items():
         assert model_admin.show_full_result_count is False, model
+        assert model_admin.show_facets is admin.ShowFacets.NEVER, model
         assert issubclass(model_admin.paginator, EstimatedCountPaginator), model
         assert issubclass(model_admin.get_changelist(request), ScaledChangeList), model
 
