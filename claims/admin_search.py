@@ -18,7 +18,7 @@ statement, an actor's names and aliases) is searched in that column with the wor
 
 from django.contrib.admin import ModelAdmin
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q
 from django.utils.text import smart_split, unescape_string_literal
 
 from .folding import fold
@@ -28,6 +28,24 @@ from .planner import planner_estimate
 PREFIX_LOOKUPS = {"^": "istartswith", "=": "iexact", "@": "search"}
 # Above this many related rows holding a word, its keys are not listed but checked row by row.
 PROBE_LIMIT = 5_000
+
+
+class KeyIn(Func):
+    """`column IN (keys)`, as `column = ANY(ARRAY(SELECT unnest(<keys>)))` on PostgreSQL: one
+    parameter, and a list the planner does not read element by element. An IN list of 3,700
+    keys cost 30 ms of planning in each of a search's queries (count, page, dates)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, keys: list[int]):
+        super().__init__(column)
+        self.keys = keys
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.keys:
+            return "1 = 0", ()
+        return f"{column} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", (*params, self.keys)
 
 
 def field_condition(model, path: str, lookup: str, word: str) -> Q | None:
@@ -63,7 +81,7 @@ def field_condition(model, path: str, lookup: str, word: str) -> Q | None:
         return Q(Exists(rows.filter(**{there: OuterRef(here)})))
     keys = list(dict.fromkeys(rows.values_list(there, flat=True)[: PROBE_LIMIT + 1]))
     if len(keys) <= PROBE_LIMIT:
-        return Q(**{f"{here}__in": keys})
+        return Q(KeyIn(F(here), [key for key in keys if key is not None]))
     return Q(Exists(rows.filter(**{there: OuterRef(here)})))
 
 
