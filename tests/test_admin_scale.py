@@ -181,3 +181,15 @@ def test_a_related_filter_with_many_rows_lists_none_of_them(admin_client):
     assert (
         f'<option value="{actors[7].pk}" selected>{actors[7]}</option>' in filtered.content.decode()
     )
+
+
+def test_every_admin_with_an_autocomplete_filter_loads_its_script():
+    from claims.admin_autocomplete_filter import AutocompleteFilter, AutocompleteFilterMedia
+
+    for model, model_admin in admin.site._registry.items():
+        uses = any(
+            isinstance(spec, tuple) and spec[1] is AutocompleteFilter
+            for spec in model_admin.list_filter
+        )
+        if uses:
+            assert isinstance(model_admin, AutocompleteFilterMedia), model
