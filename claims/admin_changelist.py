@@ -81,9 +81,15 @@ class DatesFromBounds:
         return self._periods(field_name, kind, aware=True)
 
     def _periods(self, field_name, kind, *, aware):
-        # The years come from the bounds the list read once (above); a month's days or a
-        # year's months from the drilled-down rows themselves, an index range of one period.
-        read = self.aggregate if kind == "year" else super().aggregate
+        # The bounds the list read once (above), also when Django drills into the one year or
+        # month they span; a period the user opened is read from its own rows, an index range
+        # of that period.
+        key = repr(sorted({"first": Min(field_name), "last": Max(field_name)}.items()))
+        read = (
+            self.aggregate
+            if kind == "year" or key in self.__dict__.get("_bounds", {})
+            else super().aggregate
+        )
         bounds = read(first=Min(field_name), last=Max(field_name))
         first, last = bounds["first"], bounds["last"]
         if first is None or last is None:

@@ -150,10 +150,17 @@ def test_the_months_of_a_year_come_from_that_years_first_and_last_date(client, s
     assert months == {2, 3, 4, 5}
 
 
-def test_the_date_hierarchy_reads_its_bounds_once(admin_client):
-    # Two years apart, so the list shows years (one year alone would drill into its months).
-    ClaimFactory(claimed_on=dt.date(2024, 5, 1))
-    ClaimFactory(claimed_on=dt.date(2025, 6, 2))
+@pytest.mark.parametrize(
+    "days",
+    [
+        (dt.date(2024, 5, 1), dt.date(2025, 6, 2)),  # years listed
+        (dt.date(2025, 6, 2), dt.date(2025, 6, 20)),  # one month: Django drills into its days
+    ],
+    ids=["years", "one-month"],
+)
+def test_the_date_hierarchy_reads_its_bounds_once(admin_client, days):
+    for day in days:
+        ClaimFactory(claimed_on=day)
 
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(reverse("admin:claims_claim_changelist"))
