@@ -41,7 +41,7 @@ from .errors import (
     NotAReviewer,
     QueueError,
 )
-from .models import QUEUE_KEY_FIELDS, FollowUp, ReviewItem, Scenario
+from .models import FollowUp, ReviewItem, Scenario
 from .resolution import (
     ClaimOutcome,
     FollowUpOutcome,
@@ -103,10 +103,7 @@ def take_next(*, by: AbstractBaseUser, now: dt.datetime | None = None) -> Review
         # the front of the queue's index; then lock the first of those still free. Only rows
         # other takers hold at this instant are skipped, so a window wider than the number of
         # concurrent takers almost never runs dry; if it does, the full query decides.
-        head = ReviewItem.objects.only(*QUEUE_KEY_FIELDS).queue_head(
-            for_user=by, now=now, limit=TAKE_WINDOW
-        )
-        window = [candidate.pk for candidate in head]
+        window = ReviewItem.objects.queue_head_keys(for_user=by, now=now, limit=TAKE_WINDOW)
         available = ReviewItem.objects.available_to(by, now=now)
         item = available.in_id_order(window).first_free() if window else None
         if item is None and len(window) == TAKE_WINDOW:

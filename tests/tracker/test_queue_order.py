@@ -125,7 +125,8 @@ def test_the_queue_head_is_the_full_queue_order_cut_short(reviewer):
     )
     for limit in (1, 5, 25, 100):
         head = ReviewItem.objects.queue_head(for_user=reviewer, now=NOW, limit=limit)
-        assert [item.pk for item in head] == full[:limit]
+        keys = ReviewItem.objects.queue_head_keys(for_user=reviewer, now=NOW, limit=limit)
+        assert [item.pk for item in head] == keys == full[:limit]
 
 
 def test_the_assessment_overview_is_counted_once_per_cache_period(db, settings):
