@@ -84,9 +84,10 @@ def build(items: int, reviewers: int) -> list[int]:
     Evidence.objects.bulk_create(
         (Evidence(claim=c, source=source, credibility=2) for c in claims), batch_size=2000
     )
-    ReviewItem.objects.bulk_create(
-        (ReviewItem(claim=c, reason=ReviewItem.Reason.MANUAL) for c in claims), batch_size=2000
-    )
+    queued = [ReviewItem(claim=c, reason=ReviewItem.Reason.MANUAL) for c in claims]
+    for item in queued:  # bulk_create skips save(), where a new item takes its place
+        item.take_queue_place()
+    ReviewItem.objects.bulk_create(queued, batch_size=2000)
     group = Group.objects.get(name="Reviewers")
     users = get_user_model().objects.bulk_create(
         get_user_model()(username=f"bench-reviewer-{i}") for i in range(reviewers)
@@ -173,33 +174,45 @@ class RawQueue:
     the SQL, not a different plan. No permission checks, no full_clean, no signals: the
     database's work alone."""
 
-    PICK_WINDOW = """
-        SELECT ri.id FROM tracker_reviewitem ri
-        LEFT JOIN claims_claim c ON c.id = ri.claim_id
-        LEFT JOIN tracker_followup f ON f.id = ri.follow_up_id
-        WHERE {available}
-        ORDER BY CASE WHEN ri.assignee_id = %(user)s THEN 0 ELSE 1 END,
-                 CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'low' THEN 3
-                                 ELSE 2 END,
-                 f.due_at ASC NULLS LAST, ri.created_at, ri.id
+    # The queue's stored order (ReviewItem.queue_rank, queue_due_at), as take_next reads it:
+    # reserved for this reviewer first, then the front of the open items' index and any lapsed
+    # lease, in one statement where the services send three.
+    KEY = "queue_rank, queue_due_at ASC NULLS LAST, created_at, id"
+    PICK_WINDOW = f"""
+        SELECT id FROM (
+            (SELECT id, 0 AS mine, queue_rank, queue_due_at, created_at FROM tracker_reviewitem
+             WHERE assignee_id = %(user)s
+               AND (state = 'open' OR (state = 'claimed' AND lease_expires_at <= %(now)s))
+             ORDER BY {KEY} LIMIT 100)
+            UNION ALL
+            (SELECT id, 1, queue_rank, queue_due_at, created_at FROM tracker_reviewitem
+             WHERE state = 'open' AND assignee_id IS NULL ORDER BY {KEY} LIMIT 100)
+            UNION ALL
+            (SELECT id, 1, queue_rank, queue_due_at, created_at FROM tracker_reviewitem
+             WHERE state = 'claimed' AND lease_expires_at <= %(now)s
+               AND assignee_id <> %(user)s ORDER BY {KEY} LIMIT 100)
+        ) head ORDER BY mine, {KEY}
         LIMIT 100
     """
     AVAILABLE = """((ri.state = 'open' AND (ri.assignee_id IS NULL OR ri.assignee_id = %(user)s))
                    OR (ri.state = 'claimed' AND ri.lease_expires_at <= %(now)s))"""
+    FULL_PICK = f"""
+        SELECT ri.id, ri.claim_id, ri.state FROM tracker_reviewitem ri WHERE {{available}}
+        ORDER BY CASE WHEN ri.assignee_id = %(user)s THEN 0 ELSE 1 END, {KEY}
+        LIMIT 1 FOR UPDATE OF ri SKIP LOCKED
+    """
 
     def __init__(self, conn, user_id: int, lease_minutes: int):
         self.conn, self.user, self.lease = conn, user_id, dt.timedelta(minutes=lease_minutes)
         self.statements = 0
         item_cols = history_columns(conn, "tracker_historicalreviewitem")
         claim_cols = history_columns(conn, "claims_historicalclaim")
-        self.window_sql = self.PICK_WINDOW.format(available=self.AVAILABLE)
+        self.window_sql = self.PICK_WINDOW
         self.lock_sql = f"""
             SELECT ri.id, ri.claim_id, ri.state FROM tracker_reviewitem ri
             WHERE ri.id = ANY(%(ids)s::bigint[]) AND {self.AVAILABLE}
             ORDER BY array_position(%(ids)s::bigint[], ri.id) LIMIT 1 FOR UPDATE SKIP LOCKED"""
-        self.full_lock_sql = self.window_sql.replace(
-            "LIMIT 100", "LIMIT 1 FOR UPDATE OF ri SKIP LOCKED"
-        ).replace("SELECT ri.id", "SELECT ri.id, ri.claim_id, ri.state", 1)
+        self.full_lock_sql = self.FULL_PICK.format(available=self.AVAILABLE)
         item_history = f"""
             INSERT INTO tracker_historicalreviewitem ({item_cols}, history_date,
                 history_change_reason, history_type, history_user_id)
@@ -438,6 +451,7 @@ def main() -> int:
         f" in {time.perf_counter() - t0:.1f} s"
     )
     print(f"reviewers: {args.reviewers} processes (spawned), each with its own connection")
+    print(f"load average at start: {load_average()}")
 
     drains: dict[tuple[str, bool], Drain] = {}
     for resolve in (False, True):
@@ -465,7 +479,14 @@ def main() -> int:
             f"{what:<15} services {services.rate:>6.0f}   raw SQL {raw.rate:>6.0f}"
             f"   ratio {services.rate / raw.rate:.2f}×"
         )
+    print(f"load average at end: {load_average()}")
     return 1 if failed else 0
+
+
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes): on a shared machine the rates move with it, so
+    every run says what it ran beside."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ without touching this file.
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -179,27 +180,35 @@ def api_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         url = path.replace("{id}", str(ids.get(resource, ids["claims"])))
         if "{" in url:
             continue
-        pages.append((f"api {path}", url))
-        for param in get.get("parameters", []):
-            if param.get("in") != "query":
-                continue
-            name, kind = param["name"], param.get("schema", {})
-            value = None
-            if name in {"q", "search"}:
-                value = SEARCH
-            elif kind.get("enum"):
-                value = kind["enum"][0]
-            elif kind.get("type") == "array" and kind.get("items", {}).get("enum"):
-                value = kind["items"]["enum"][0]
-            elif kind.get("format") == "date":
-                value = "2024-01-01"
-            elif kind.get("format") == "date-time":
-                value = "2024-01-01T00:00:00Z"
-            elif kind.get("type") == "boolean":
-                value = "true"
-            if value is not None:
-                pages.append((f"api {path}?{name}", f"{url}?{urlencode({name: value})}"))
+        query = [p for p in get.get("parameters", []) if p.get("in") == "query"]
+        required = {p["name"]: _sample(p) for p in query if p.get("required")}
+        base = f"{url}?{urlencode(required)}" if required else url
+        pages.append((f"api {path}", base))
+        for param in query:
+            value = _sample(param)
+            if value is not None and not param.get("required"):
+                joined = urlencode({**required, param["name"]: value})
+                pages.append((f"api {path}?{param['name']}", f"{url}?{joined}"))
     return pages
+
+
+def _sample(param: dict) -> str | None:
+    """A value for a documented query parameter: the search, an enum's first, a date."""
+    name, kind = param["name"], param.get("schema", {})
+    if name in {"q", "search", "text"}:
+        return SEARCH
+    if kind.get("enum"):
+        return kind["enum"][0]
+    if kind.get("type") == "array" and kind.get("items", {}).get("enum"):
+        return kind["items"]["enum"][0]
+    if kind.get("format") == "date":
+        return "2024-01-01"
+    if kind.get("format") == "date-time":
+        # Now: a claim's state `as_of` a moment before it existed is a 404.
+        return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if kind.get("type") == "boolean":
+        return "true"
+    return None
 
 
 def public_pages(claim_id: int) -> list[tuple[str, str]]:
@@ -296,6 +305,14 @@ def main() -> int:
         "actors": 1,
         "topics": 1,
     }
+    from events.models import Subscription
+    from events.subscriptions import subscription_create
+
+    hook = Subscription.objects.filter(owner=admin_user).first() or subscription_create(
+        owner=admin_user,
+        target_url="http://127.0.0.1:9/",  # never called: nothing sends
+    )
+    ids["webhooks"] = hook.pk
     item = ReviewItem.objects.filter(state="open").order_by("pk").first()
     follow_up = FollowUp.objects.filter(pk=middle).first()
     groups = [

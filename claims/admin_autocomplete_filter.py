@@ -59,5 +59,8 @@ class AutocompleteFilterMedia(admin.ModelAdmin):
         return (
             super().media
             + AutocompleteSelect(None, self.admin_site).media
-            + forms.Media(js=[SCRIPT])
+            # Named with what it needs, so the merge puts it after django.jQuery exists.
+            + forms.Media(
+                js=["admin/js/vendor/jquery/jquery.js", "admin/js/jquery.init.js", SCRIPT]
+            )
         )

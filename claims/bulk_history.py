@@ -5,6 +5,7 @@ statements instead of one per row. Models that keep many-to-many history get the
 rows copied the same way."""
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 
 from django.conf import settings
@@ -26,13 +27,20 @@ def db_datetime(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
+@functools.cache
+def history_model_of(model: type[models.Model]) -> type[models.Model]:
+    """simple-history's table for `model`, looked up once per process: the `history` descriptor
+    builds a new manager class (with inspect.getmembers) on every access."""
+    return model.history.model
+
+
 def write_history(
     *,
     model: type[models.Model],
     ids: Sequence[int],
     history_type: str,
     when: dt.datetime,
-    reason: str | Mapping[int, str],
+    reason: str | Mapping[int, str] | None,
     user_id: int | None = None,
 ) -> list[int]:
     """Write one history row (`history_type` "+", "~" or "-") for every row of `model` whose
@@ -41,7 +49,7 @@ def write_history(
     new history ids. Call it in the same transaction as the change it records."""
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return []
-    history_model = model.history.model
+    history_model = history_model_of(model)
     qn = connection.ops.quote_name
     columns = [qn(f.column) for f in history_model.tracked_fields]
     pk = f"t.{qn(model._meta.pk.column)}"
@@ -81,13 +89,17 @@ def write_history(
     with connection.cursor() as cursor:
         cursor.execute(sql, params + select_params + where_params)
         history_ids = [row[0] for row in cursor.fetchall()]
-    _write_m2m_history(model=model, history_model=history_model, history_ids=history_ids)
+    _write_m2m_history(model=model, history_model=history_model, ids=ids, history_ids=history_ids)
     return history_ids
 
 
-def _write_m2m_history(*, model, history_model, history_ids: Sequence[int]) -> None:
+def _write_m2m_history(
+    *, model, history_model, ids: Sequence[int], history_ids: Sequence[int]
+) -> None:
     """Snapshot each tracked many-to-many relation for the new history rows, as simple-history
-    does after a save (the through rows as they are now, tied to the history row)."""
+    does after a save (the through rows as they are now, tied to the history row). The through
+    rows are selected by the batch's own ids too: with the history ids alone the planner may
+    merge-join the whole through table, a cost that grows with the table, not the batch."""
     qn = connection.ops.quote_name
     for field in getattr(history_model, "_history_m2m_fields", ()):
         m2m_history_model = history_model.__dict__[field.name].model
@@ -100,6 +112,7 @@ def _write_m2m_history(*, model, history_model, history_ids: Sequence[int]) -> N
         through_columns = [qn(f.column) for f in through._meta.fields]
         history_fk = qn(m2m_history_model._meta.get_field("history").column)
         where, params = ids_condition(f"h.{qn(history_model._meta.pk.column)}", history_ids)
+        own_where, own_params = ids_condition(f"x.{qn(own_fk.column)}", ids)
         sql = (
             f"INSERT INTO {qn(m2m_history_model._meta.db_table)} "
             f"({', '.join(through_columns)}, {history_fk}) "
@@ -107,7 +120,8 @@ def _write_m2m_history(*, model, history_model, history_ids: Sequence[int]) -> N
             f"h.{qn(history_model._meta.pk.column)} "
             f"FROM {qn(through._meta.db_table)} x "
             f"JOIN {qn(history_model._meta.db_table)} h "
-            f"ON h.{qn(model._meta.pk.column)} = x.{qn(own_fk.column)} WHERE {where}"
+            f"ON h.{qn(model._meta.pk.column)} = x.{qn(own_fk.column)} "
+            f"WHERE {where} AND {own_where}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params + own_params)

@@ -299,6 +299,11 @@ class Source(Versioned):
                 )
 
 
+def review_due_on(on) -> Q:
+    """ClaimQuerySet.review_due's rule as a condition, for a query that combines it."""
+    return Q(state=State.PUBLISHED, review_by__lt=on)
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=State.PUBLISHED)
@@ -310,7 +315,7 @@ class ClaimQuerySet(models.QuerySet):
 
     def review_due(self, *, on):
         """Published claims whose review-by date has passed."""
-        return self.filter(state=State.PUBLISHED, review_by__lt=on)
+        return self.filter(review_due_on(on))
 
     def with_list_columns(self):
         """What a claim list shows: its claimant, topic and assignee."""

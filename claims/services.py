@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from .audit import stamp
+from .audit import save_with_history, stamp
 from .bulk_history import write_history
 from .models import Actor, Claim, ClaimRelation, Evidence, Source, Versioned
 from .signals import claim_moved
@@ -63,10 +63,14 @@ def lock_at_version(rows: type[V] | QuerySet[V], pk: int, expected_version: int 
     version check every writer uses, for every versioned model: claims here, scenarios and
     follow-ups in tracker, the admin's forms. Call it inside a transaction."""
     queryset = rows if isinstance(rows, QuerySet) else rows._default_manager.all()
-    locked = queryset.select_for_update().get(pk=pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked, expected_version)
-    return locked
+    return require_version(queryset.select_for_update().get(pk=pk), expected_version)
+
+
+def require_version(row: V, expected_version: int | None) -> V:
+    """`row`, unless the caller saw another version of it (StaleVersion); None checks nothing."""
+    if expected_version is not None and row.version != expected_version:
+        raise StaleVersion(row, expected_version)
+    return row
 
 
 def check_transition(*, claim: Claim, to: str, by: AbstractBaseUser | None, reason: str = ""):
@@ -77,7 +81,6 @@ def check_transition(*, claim: Claim, to: str, by: AbstractBaseUser | None, reas
     return CLAIM_WORKFLOW.check(move, by=by, reason=reason, blockers=blockers)
 
 
-@transaction.atomic
 def claim_transition(
     *,
     claim: Claim,
@@ -86,19 +89,36 @@ def claim_transition(
     reason: str = "",
     expected_version: int | None = None,
     cause: str = Cause.MOVE,
+    locked: bool = False,
 ) -> Claim:
     """Move `claim` to state `to` if the workflow table, the caller's permissions and the claim's
     conditions allow it, recording who and why in its history. On refusal raises a WorkflowError
     and changes nothing. The row is locked for the move, so two concurrent moves serialise.
     `cause` tells the hooks why (the reviewers' queue reopening a claim it is resolving says
-    so, and needs no second item for it)."""
-    locked = claim_lock_at_version(claim, expected_version)
-    move: Transition = check_transition(claim=locked, to=to, by=by, reason=reason)
-    locked.state = move.target
-    _save(locked, by=by, reason=_reason_text(move, reason))
-    _moved(locked, move, by=by, reason=reason, cause=cause, detail=reason)
-    _copy_state(locked, claim)
+    so, and needs no second item for it).
+
+    `locked=True` says `claim` is the instance `claim_lock_at_version` returned in the caller's
+    transaction, changed since only by these services: it is moved as it stands, not read and
+    locked again, and a refusal leaves that whole transaction to roll back (no savepoint of its
+    own), as the reviewers' queue wants for its compound moves."""
+    _require_open_transaction(locked)
+    with transaction.atomic(savepoint=not locked):
+        if locked:
+            current = require_version(claim, expected_version)
+        else:
+            current = claim_lock_at_version(claim, expected_version)
+        move: Transition = check_transition(claim=current, to=to, by=by, reason=reason)
+        current.state = move.target
+        _save(current, by=by, reason=_reason_text(move, reason), fields=["state"])
+        _moved(current, move, by=by, reason=reason, cause=cause, detail=reason)
+        _copy_state(current, claim)
     return claim
+
+
+def _require_open_transaction(locked: bool) -> None:
+    # A lock taken outside a transaction was released as soon as it was taken.
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("locked=True needs the transaction that took the claim's lock")
 
 
 def claim_lock_at_version(claim: Claim, expected_version: int | None = None) -> Claim:
@@ -107,25 +127,23 @@ def claim_lock_at_version(claim: Claim, expected_version: int | None = None) -> 
     return lock_at_version(Claim, claim.pk, expected_version)
 
 
-def _save(claim: Claim, *, by: AbstractBaseUser | None, reason: str) -> None:
-    """Every save() of a claim goes through here (claims_transition_bulk writes its rows in SQL,
-    and never publishes)."""
+def _save(
+    claim: Claim, *, by: AbstractBaseUser | None, reason: str, fields: list[str] | None = None
+) -> None:
+    """Save `claim` with its history row; `fields` limits the UPDATE to the columns a move
+    changed (the version, update time and search column ride along: claims.models). Every
+    save of a claim goes through here (claims_transition_bulk writes in SQL, never publishing)."""
     stamp(claim, by=by, reason=reason)
-    if claim.state != State.PUBLISHED:
-        claim.save()
-        return
-    # A save while published is what the public list (first) and the Atom feed (latest) date
-    # a fact-check by: the columns take the very instant of the history row this save writes,
-    # so they say what the history says. simple-history keeps `_history_date` on the object
-    # for every later save, so it is dropped again at once.
     now = timezone.now()
-    claim.first_published_at = claim.first_published_at or now
-    claim.last_published_at = now
-    claim._history_date = now
-    try:
-        claim.save()
-    finally:
-        del claim._history_date
+    if claim.state == State.PUBLISHED:
+        # A save while published is what the public list (first) and the Atom feed (latest)
+        # date a fact-check by: the columns take the instant of the history row this save
+        # writes, so they say what the history says.
+        claim.first_published_at = claim.first_published_at or now
+        claim.last_published_at = now
+        if fields is not None:
+            fields = [*fields, "first_published_at", "last_published_at"]
+    save_with_history(claim, update_fields=fields, when=now)
 
 
 def _moved(claim: Claim, move: Transition, *, by, reason: str, cause: str, detail: str) -> None:
@@ -311,7 +329,6 @@ def _differs(claim: Claim, name: str, data: dict[str, Any]) -> bool:
     return getattr(claim, name) != new
 
 
-@transaction.atomic
 def claim_assess(
     *,
     claim: Claim,
@@ -319,25 +336,35 @@ def claim_assess(
     assessment: str,
     note: str | None = None,
     reason: str,
+    locked: bool = False,
 ) -> Claim:
     """Set the claim's verdict. Only a reviewer, and only while the claim is in review: the
     reviewers' queue calls this when an item is resolved, so a verdict never changes around the
-    workflow. `note=None` keeps the current explanation."""
-    locked = claim_lock_at_version(claim)
-    if by is not None and not by.has_perm(REVIEW_PERMISSION):
-        raise VerdictNotEditable("Only reviewers assess claims, by resolving a review item.")
-    if locked.state != State.IN_REVIEW:
-        raise VerdictNotEditable(
-            f"Claim #{locked.pk} is “{locked.get_state_display()}”: a verdict is given only "
-            "while a reviewer has it “In review”."
-        )
-    locked.assessment = assessment
-    if note is not None:
-        locked.assessment_note = note
-    locked.full_clean()
-    _save(locked, by=by, reason=reason)
-    _copy_state(locked, claim)
+    workflow. `note=None` keeps the current explanation. `locked` as for `claim_transition`."""
+    _require_open_transaction(locked)
+    with transaction.atomic(savepoint=not locked):
+        current = claim if locked else claim_lock_at_version(claim)
+        if by is not None and not by.has_perm(REVIEW_PERMISSION):
+            raise VerdictNotEditable("Only reviewers assess claims, by resolving a review item.")
+        if current.state != State.IN_REVIEW:
+            raise VerdictNotEditable(
+                f"Claim #{current.pk} is “{current.get_state_display()}”: a verdict is given "
+                "only while a reviewer has it “In review”."
+            )
+        current.assessment = assessment
+        if note is not None:
+            current.assessment_note = note
+        # Only the verdict changed: the claimant, the other fields and the table's constraints
+        # were valid when the row was stored, and checking them again cost three queries.
+        current.full_clean(exclude=_fields_besides(current, VERDICT_FIELDS))
+        _save(current, by=by, reason=reason, fields=list(VERDICT_FIELDS))
+        _copy_state(current, claim)
     return claim
+
+
+def _fields_besides(obj, names: Iterable[str]) -> list[str]:
+    keep = set(names)
+    return [f.name for f in obj._meta.concrete_fields if f.name not in keep]
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ def test_every_changelist_is_fitted_for_large_tables():
     request = RequestFactory().get("/")
     for model, model_admin in admin.site._registry.items():
         assert model_admin.show_full_result_count is False, model
+        assert model_admin.show_facets is admin.ShowFacets.NEVER, model
         assert issubclass(model_admin.paginator, EstimatedCountPaginator), model
         assert issubclass(model_admin.get_changelist(request), ScaledChangeList), model
 
@@ -149,8 +150,17 @@ def test_the_months_of_a_year_come_from_that_years_first_and_last_date(client, s
     assert months == {2, 3, 4, 5}
 
 
-def test_the_date_hierarchy_reads_its_bounds_once(admin_client):
-    ClaimFactory.create_batch(3)
+@pytest.mark.parametrize(
+    "days",
+    [
+        (dt.date(2024, 5, 1), dt.date(2025, 6, 2)),  # years listed
+        (dt.date(2025, 6, 2), dt.date(2025, 6, 20)),  # one month: Django drills into its days
+    ],
+    ids=["years", "one-month"],
+)
+def test_the_date_hierarchy_reads_its_bounds_once(admin_client, days):
+    for day in days:
+        ClaimFactory(claimed_on=day)
 
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(reverse("admin:claims_claim_changelist"))
@@ -178,3 +188,15 @@ def test_a_related_filter_with_many_rows_lists_none_of_them(admin_client):
     assert (
         f'<option value="{actors[7].pk}" selected>{actors[7]}</option>' in filtered.content.decode()
     )
+
+
+def test_every_admin_with_an_autocomplete_filter_loads_its_script():
+    from claims.admin_autocomplete_filter import AutocompleteFilter, AutocompleteFilterMedia
+
+    for model, model_admin in admin.site._registry.items():
+        uses = any(
+            isinstance(spec, tuple) and spec[1] is AutocompleteFilter
+            for spec in model_admin.list_filter
+        )
+        if uses:
+            assert isinstance(model_admin, AutocompleteFilterMedia), model

@@ -326,9 +326,9 @@ class TermAdmin(DetailAdmin):
 
 
 @admin.register(Stance)
-class StanceAdmin(DetailAdmin):
+class StanceAdmin(AutocompleteFilterMedia, DetailAdmin):
     list_display = ("scenario", "actor", "term", "position", "as_of", "source")
-    list_filter = ("position", ("actor", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("position", ("actor", AutocompleteFilter))
     search_fields = ("scenario__title", "actor__name", "note")
     autocomplete_fields = ("scenario", "actor", "term", "source")
     list_select_related = ("scenario", "actor", "term", "source")

@@ -428,6 +428,12 @@ QUEUE_ORDER = ("queue_rank", models.F("queue_due_at").asc(nulls_last=True), "cre
 QUEUE_KEY_FIELDS = ("id", "queue_rank", "queue_due_at", "created_at")
 
 
+def queue_sort_key(pk, rank, due, created) -> tuple:
+    """QUEUE_ORDER as a Python sort key, of QUEUE_KEY_FIELDS: rank, deadline (none last), age,
+    id."""
+    return (rank, due is None, due or created, created, pk)
+
+
 class ReviewItemQuerySet(models.QuerySet):
     def active(self):
         """Open or claimed: items a reviewer still has to deal with."""
@@ -466,20 +472,28 @@ class ReviewItemQuerySet(models.QuerySet):
         open for anyone (the partial index `review_item_queue_order_idx`, read in order and
         stopped after `limit` rows) and held on a lease that ran out (few). The last two are
         merged here by the same key the database sorts by."""
+        reserved, free, lapsed = (list(part[:limit]) for part in self._head_parts(for_user, now))
+        return (reserved + sorted(free + lapsed, key=ReviewItem.queue_key))[:limit]
+
+    def queue_head_keys(self, *, for_user, now, limit: int) -> list[int]:
+        """queue_head's ids alone, read as tuples (take_next needs no more than these)."""
+        reserved, free, lapsed = (
+            list(part.values_list(*QUEUE_KEY_FIELDS)[:limit])
+            for part in self._head_parts(for_user, now)
+        )
+        merged = reserved + sorted(free + lapsed, key=lambda row: queue_sort_key(*row))
+        return [row[0] for row in merged[:limit]]
+
+    def _head_parts(self, for_user, now):
         State = ReviewItem.State
         ordered = self.order_by(*QUEUE_ORDER)
-        reserved = list(
-            ordered.filter(assignee_id=for_user.pk).filter(
-                Q(state=State.OPEN) | Q(state=State.CLAIMED, lease_expires_at__lte=now)
-            )[:limit]
+        yield ordered.filter(assignee_id=for_user.pk).filter(
+            Q(state=State.OPEN) | Q(state=State.CLAIMED, lease_expires_at__lte=now)
         )
-        free = list(ordered.filter(state=State.OPEN, assignee__isnull=True)[:limit])
-        lapsed = list(
-            ordered.filter(state=State.CLAIMED, lease_expires_at__lte=now).exclude(
-                assignee_id=for_user.pk
-            )[:limit]
+        yield ordered.filter(state=State.OPEN, assignee__isnull=True)
+        yield ordered.filter(state=State.CLAIMED, lease_expires_at__lte=now).exclude(
+            assignee_id=for_user.pk
         )
-        return (reserved + sorted(free + lapsed, key=ReviewItem.queue_key))[:limit]
 
     def refresh_queue_order(self) -> int:
         """Store each item's place in the queue from its claim's priority and its follow-up's
@@ -722,9 +736,7 @@ class ReviewItem(Versioned):
         self.queue_due_at = self.follow_up.due_at if self.follow_up_id else None
 
     def queue_key(self) -> tuple:
-        """QUEUE_ORDER as a sort key: rank, deadline (none last), age, id."""
-        due = self.queue_due_at
-        return (self.queue_rank, due is None, due or self.created_at, self.created_at, self.pk)
+        return queue_sort_key(self.pk, self.queue_rank, self.queue_due_at, self.created_at)
 
 
 class SweepRun(models.Model):

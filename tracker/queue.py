@@ -25,7 +25,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from claims.audit import stamp
+from claims.audit import save_with_history, stamp
 from claims.models import Claim
 from claims.services import claim_lock_at_version, claim_transition
 from claims.workflow import State
@@ -41,7 +41,7 @@ from .errors import (
     NotAReviewer,
     QueueError,
 )
-from .models import QUEUE_KEY_FIELDS, FollowUp, ReviewItem, Scenario
+from .models import FollowUp, ReviewItem, Scenario
 from .resolution import (
     ClaimOutcome,
     FollowUpOutcome,
@@ -103,10 +103,7 @@ def take_next(*, by: AbstractBaseUser, now: dt.datetime | None = None) -> Review
         # the front of the queue's index; then lock the first of those still free. Only rows
         # other takers hold at this instant are skipped, so a window wider than the number of
         # concurrent takers almost never runs dry; if it does, the full query decides.
-        head = ReviewItem.objects.only(*QUEUE_KEY_FIELDS).queue_head(
-            for_user=by, now=now, limit=TAKE_WINDOW
-        )
-        window = [candidate.pk for candidate in head]
+        window = ReviewItem.objects.queue_head_keys(for_user=by, now=now, limit=TAKE_WINDOW)
         available = ReviewItem.objects.available_to(by, now=now)
         item = available.in_id_order(window).first_free() if window else None
         if item is None and len(window) == TAKE_WINDOW:
@@ -207,13 +204,18 @@ def resolve(
     now = now or timezone.now()
     locked = _lock(item)
     _require_live_lease(locked, by=by, now=now)
-    check_resolution(locked, note=note, claim=claim, follow_up=follow_up)
+    # Locked once here, for the check and for every move below (item, then claim: the order
+    # take_next locks them in too).
+    claim_row = None
+    if claim is not None and locked.claim_id is not None:
+        claim_row = claim_lock_at_version(Claim(pk=locked.claim_id))
+    check_resolution(locked, note=note, claim=claim, follow_up=follow_up, claim_row=claim_row)
     note = note.strip()
     # Closed first: the claim's moves below close every other live item on it (the queue's
     # hooks), and this one must end resolved, not dismissed by its own outcome.
     _close(locked, move="resolve", by=by, now=now, note=note)
-    if claim is not None:
-        apply_to_claim(locked, by=by, note=note, outcome=claim)
+    if claim_row is not None:
+        apply_to_claim(locked, by=by, note=note, outcome=claim, current=claim_row)
     if follow_up is not None:
         apply_to_follow_up(locked.follow_up, by=by, note=note, outcome=follow_up)
     return _copy(locked, item)
@@ -376,14 +378,22 @@ def _require_live_lease(item: ReviewItem, *, by: AbstractBaseUser, now: dt.datet
         raise LeaseExpired(item, item.lease_expires_at)
 
 
+# Set by queue moves to the reviewer making the move, the holder losing a lease, or None.
+_USER_KEYS = ("assignee", "lease_lost_by")
+
+
 def _save(item: ReviewItem, *, by: AbstractBaseUser | None, reason: str, fields: list[str]):
-    # The subject never changes here and open/claimed are both "active", so the one-active-item
-    # constraint cannot be broken by a queue move: skip its query and the foreign-key lookups.
-    item.full_clean(
-        exclude=["claim", "follow_up", "scenario", "assignee"], validate_constraints=False
-    )
+    # Only `fields` changed, so only they are validated. Their foreign keys are users the
+    # caller holds (or None): no lookup query. The subject never changes here and open/claimed
+    # are both "active", so the one-active-item constraint cannot be broken by a queue move.
+    unchanged = [
+        f.name
+        for f in ReviewItem._meta.concrete_fields
+        if f.name not in fields or f.name in _USER_KEYS
+    ]
+    item.full_clean(exclude=unchanged, validate_constraints=False)
     stamp(item, by=by, reason=reason)
-    item.save(update_fields=fields)
+    save_with_history(item, update_fields=fields)
 
 
 def _along(item: ReviewItem, name: str) -> str:
@@ -408,7 +418,11 @@ def _hold(item: ReviewItem, *, by: AbstractBaseUser, now: dt.datetime, reason: s
         claim = claim_lock_at_version(Claim(pk=item.claim_id))
         if claim.state == State.PENDING_REVIEW:
             claim_transition(
-                claim=claim, to=State.IN_REVIEW, by=by, reason=f"review item #{item.pk}"
+                claim=claim,
+                to=State.IN_REVIEW,
+                by=by,
+                reason=f"review item #{item.pk}",
+                locked=True,
             )
         item.claim = claim
 

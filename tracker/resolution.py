@@ -22,6 +22,7 @@ from claims.services import (
     claim_lock_at_version,
     claim_transition,
     evidence_add,
+    require_version,
     source_get_or_create,
 )
 from claims.workflow import Cause, State
@@ -136,8 +137,10 @@ def check_resolution(
     note: str,
     claim: ClaimOutcome | None,
     follow_up: FollowUpOutcome | None,
+    claim_row: Claim | None = None,
 ) -> None:
-    """Refuse an incomplete resolution before anything is written."""
+    """Refuse an incomplete resolution before anything is written. `claim_row` is the item's
+    claim when the caller has it (locked) already; it is read otherwise."""
     errors: dict[str, list[str]] = {}
     if not (note or "").strip():
         errors.setdefault("note", []).append("Write a note saying what you found.")
@@ -154,7 +157,10 @@ def check_resolution(
             errors.setdefault("assessment", []).append("Choose an assessment.")
         if claim.next_state not in NextState.values:
             errors.setdefault("next_state", []).append("Choose publish, return or archive.")
-        current = Claim.objects.filter(pk=item.claim_id).values_list("assessment", flat=True)[0]
+        if claim_row is not None:
+            current = claim_row.assessment
+        else:
+            current = Claim.objects.filter(pk=item.claim_id).values_list("assessment", flat=True)[0]
         confirmed = set(claim.confirm_evidence)
         if confirmed:
             found = set(
@@ -188,20 +194,28 @@ def check_resolution(
 
 
 def apply_to_claim(
-    item: ReviewItem, *, by: AbstractBaseUser, note: str, outcome: ClaimOutcome
+    item: ReviewItem, *, by: AbstractBaseUser, note: str, outcome: ClaimOutcome, current: Claim
 ) -> None:
+    """`current` is the item's claim, locked by the caller in this transaction; every move
+    below is made on it as it stands (`locked=True`), the caller's transaction rolling back as
+    a whole on any refusal."""
     why = f"review item #{item.pk}: {note}"
     # Checked before evidence is written, since every evidence row bumps the claim's version.
-    current = claim_lock_at_version(Claim(pk=item.claim_id), outcome.expected_version)
+    require_version(current, outcome.expected_version)
     if current.state == State.PUBLISHED:
         # An item on published work (opened by hand): resolving it is a re-review, so the claim
         # goes back along the table's reopen edge first, as this item's doing.
         claim_transition(
-            claim=current, to=State.PENDING_REVIEW, by=by, reason=why, cause=Cause.REVIEW
+            claim=current,
+            to=State.PENDING_REVIEW,
+            by=by,
+            reason=why,
+            cause=Cause.REVIEW,
+            locked=True,
         )
     if current.state == State.PENDING_REVIEW:
         # Another item on the same claim gave it back meanwhile; take it up again for this one.
-        claim_transition(claim=current, to=State.IN_REVIEW, by=by, reason=why)
+        claim_transition(claim=current, to=State.IN_REVIEW, by=by, reason=why, locked=True)
     try:
         for new in outcome.new_evidence:
             source, _ = source_get_or_create(url=new.url, by=by, title=new.title or new.url)
@@ -215,6 +229,9 @@ def apply_to_claim(
                 note=why,
                 reason=f"added in {why}",
             )
+        if outcome.new_evidence:
+            # Each evidence row bumped the stored claim's version: read it again (still locked).
+            current = claim_lock_at_version(current)
         for evidence in Evidence.objects.filter(
             claim_id=item.claim_id, pk__in=outcome.confirm_evidence
         ):
@@ -227,19 +244,20 @@ def apply_to_claim(
             assessment=outcome.assessment,
             note=outcome.assessment_note,
             reason=f"assessed in {why}",
+            locked=True,
         )
     except ValidationError as exc:
         raise InvalidResolution(
             exc.message_dict if hasattr(exc, "error_dict") else {"evidence": exc.messages}
         ) from exc
     if outcome.next_state == NextState.PUBLISH:
-        claim_transition(claim=claim, to=State.PUBLISHED, by=by, reason=why)
+        claim_transition(claim=claim, to=State.PUBLISHED, by=by, reason=why, locked=True)
     elif outcome.next_state == NextState.RETURN:
-        claim_transition(claim=claim, to=State.DRAFT, by=by, reason=why)
+        claim_transition(claim=claim, to=State.DRAFT, by=by, reason=why, locked=True)
     else:
         # The table has no in_review → archived edge: give the claim back, then archive it.
-        claim_transition(claim=claim, to=State.PENDING_REVIEW, by=by, reason=why)
-        claim_transition(claim=claim, to=State.ARCHIVED, by=by, reason=why)
+        claim_transition(claim=claim, to=State.PENDING_REVIEW, by=by, reason=why, locked=True)
+        claim_transition(claim=claim, to=State.ARCHIVED, by=by, reason=why, locked=True)
     item.claim = claim
 
 

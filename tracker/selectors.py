@@ -4,12 +4,14 @@ the overview of a story (deadlines and assessments). Writes live in tracker/queu
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
-from claims.models import Claim, ClaimRelation, Evidence, Topic
+from claims.models import Claim, ClaimRelation, Evidence, Topic, review_due_on
 from claims.workflow import State
 
 from .models import FollowUp, ReviewItem
@@ -84,9 +86,13 @@ def claim_is_overdue(*, at: dt.datetime) -> Q:
     """overdue_claims' rule as a condition on a claims query (a filter, or excluded), so a list
     of a million claims walks its own index and tests each row with two indexed lookups instead
     of building the whole late set first (`pk IN (...)`)."""
-    review_due = Claim.objects.review_due(on=timezone.localdate(at)).filter(pk=OuterRef("pk"))
-    late_link = FollowUp.objects.overdue(at=at).filter(claims=OuterRef("pk"))
-    return ~Q(state=State.ARCHIVED) & (Q(Exists(review_due)) | Q(Exists(late_link)))
+    # `claims__gte` repeats `claims=` as an inequality, which keeps PostgreSQL from turning
+    # the EXISTS into "id IN (every late claim)", hashed up front (0.3 s at 100,000 late
+    # claims, for a page that needs 50): a check per row is what a list with a LIMIT wants.
+    late_link = FollowUp.objects.overdue(at=at).filter(
+        claims=OuterRef("pk"), claims__gte=OuterRef("pk")
+    )
+    return ~Q(state=State.ARCHIVED) & (review_due_on(timezone.localdate(at)) | Q(Exists(late_link)))
 
 
 def claim_deadline_annotations() -> dict:
@@ -218,11 +224,18 @@ def deadline_timeline(*, topic: str | None = None, limit: int = 200) -> Timeline
 
 
 def claims_by_assessment(*, topic: str | None = None) -> list[dict]:
-    """Claims (archived ones left out) counted per assessment, every assessment listed."""
-    qs = Claim.objects.exclude(state=State.ARCHIVED)
-    if topic:
-        qs = qs.filter(topic__slug=topic)
-    counts = dict(qs.values_list("assessment").annotate(n=Count("*")).order_by())
+    """Claims (archived ones left out) counted per assessment, every assessment listed. An
+    overview: kept for REVIEW_OVERVIEW_CACHE_SECONDS, since counting reads every live claim."""
+    key = f"tracker:claims-by-assessment:{topic or ''}"
+    seconds = settings.REVIEW_OVERVIEW_CACHE_SECONDS
+    counts = cache.get(key) if seconds else None
+    if counts is None:
+        qs = Claim.objects.exclude(state=State.ARCHIVED)
+        if topic:
+            qs = qs.filter(topic__slug=topic)
+        counts = dict(qs.values_list("assessment").annotate(n=Count("*")).order_by())
+        if seconds:
+            cache.set(key, counts, seconds)
     return [
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Claim.Assessment.choices

@@ -12,11 +12,14 @@ One pass does two things, each in batches of `SWEEP_BATCH_SIZE` rows:
 
 Each batch is one transaction with a constant number of statements (no per-row Python), so
 memory does not grow with the tables and a crash loses at most the batch in flight, which the
-next run redoes. Batches are claimed with `SELECT ... FOR UPDATE SKIP LOCKED`, and items are
-inserted with `ON CONFLICT DO NOTHING` against the one-active-item constraint, so two sweeps at
-once (PostgreSQL) never process the same row twice nor open an item twice. Follow-ups that wait
-on a predecessor have no deadline until it is met (`tracker.services.schedule_dependents`), so
-they are never flagged before then.
+next run redoes. Each batch starts after the last row the previous one claimed (in the order
+of the step's index), so it reads its own rows and not again the entries of the rows this run
+already moved: a batch costs the same at the end of a ten-million-row sweep as at its start.
+Batches are claimed with `SELECT ... FOR UPDATE SKIP LOCKED`, and items are inserted with
+`ON CONFLICT DO NOTHING` against the one-active-item constraint, so two sweeps at once
+(PostgreSQL) never process the same row twice nor open an item twice. Follow-ups that wait on a
+predecessor have no deadline until it is met (`tracker.services.schedule_dependents`), so they
+are never flagged before then.
 """
 
 import datetime as dt
@@ -26,6 +29,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
+from django.db.models.fields.tuple_lookups import TupleGreaterThan
 from django.utils import timezone
 
 from claims.bulk_history import db_datetime, ids_condition, write_history
@@ -61,6 +65,7 @@ class _Batch:
     claims_reopened: int = 0
     items_opened: int = 0
     claimed: int = 0
+    last: tuple | None = None  # the sort key of the last row claimed: where the next batch starts
 
 
 def sweep_deadlines(
@@ -80,10 +85,12 @@ def sweep_deadlines(
     result = SweepResult(run_id=run.pk, as_of=as_of)
     try:
         for step in (_flag_overdue_follow_ups, _reopen_claims_due_for_review):
+            after = None
             while True:
-                batch = step(run_id=run.pk, as_of=as_of, size=size)
+                batch = step(run_id=run.pk, as_of=as_of, size=size, after=after)
                 if not batch.claimed:
                     break
+                after = batch.last
                 result.batches += 1
                 result.follow_ups_flagged += batch.follow_ups_flagged
                 result.claims_reopened += batch.claims_reopened
@@ -135,17 +142,23 @@ def _prune_idle_runs(limit: int = 1000) -> int:
 
 
 @transaction.atomic
-def _flag_overdue_follow_ups(*, run_id: int, as_of: dt.datetime, size: int) -> _Batch:
-    ids = list(
-        FollowUp.objects.open()
-        .past_due(at=as_of)
-        .order_by("due_at", "id")
+def _flag_overdue_follow_ups(
+    *, run_id: int, as_of: dt.datetime, size: int, after: tuple | None = None
+) -> _Batch:
+    """`after`: the (due_at, id) of the last follow-up the previous batch claimed. A row
+    skipped because another transaction held it is left to the next run."""
+    due = FollowUp.objects.open().past_due(at=as_of)
+    if after is not None:
+        due = due.filter(TupleGreaterThan((F("due_at"), F("id")), after))
+    rows = list(
+        due.order_by("due_at", "id")
         .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)[:size]
+        .values_list("due_at", "pk")[:size]
     )
-    batch = _Batch(claimed=len(ids))
-    if not ids:
+    batch = _Batch(claimed=len(rows), last=rows[-1] if rows else None)
+    if not rows:
         return batch
+    ids = [pk for _, pk in rows]
     # Along the follow-ups' table, as the system (the move needs no person's permission).
     move = FOLLOW_UP_WORKFLOW.check(
         FOLLOW_UP_WORKFLOW.get(FollowUp.State.OPEN, FollowUp.State.OVERDUE), by=None
@@ -171,14 +184,17 @@ def _flag_overdue_follow_ups(*, run_id: int, as_of: dt.datetime, size: int) -> _
 
 
 @transaction.atomic
-def _reopen_claims_due_for_review(*, run_id: int, as_of: dt.datetime, size: int) -> _Batch:
+def _reopen_claims_due_for_review(
+    *, run_id: int, as_of: dt.datetime, size: int, after: tuple | None = None
+) -> _Batch:
+    """`after`: the (id,) of the last claim the previous batch claimed."""
+    due = Claim.objects.review_due(on=timezone.localdate(as_of))
+    if after is not None:
+        due = due.filter(pk__gt=after[0])
     rows = list(
-        Claim.objects.review_due(on=timezone.localdate(as_of))
-        .order_by("pk")
-        .select_for_update(skip_locked=True)
-        .values_list("pk", "review_by")[:size]
+        due.order_by("pk").select_for_update(skip_locked=True).values_list("pk", "review_by")[:size]
     )
-    batch = _Batch(claimed=len(rows))
+    batch = _Batch(claimed=len(rows), last=(rows[-1][0],) if rows else None)
     if not rows:
         return batch
     now = timezone.now()

@@ -208,6 +208,9 @@ HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 # How long a reviewer holds a taken item before it goes back to the queue, and how often the
 # periodic task looks for leases that ran out.
 REVIEW_LEASE_MINUTES = env.int("REVIEW_LEASE_MINUTES", default=30)
+# The reviewers' page shows every live claim counted by assessment: an overview that reads the
+# whole claims table (a million rows, ~0.1 s), so it is kept this long in the cache, per topic.
+REVIEW_OVERVIEW_CACHE_SECONDS = env.int("REVIEW_OVERVIEW_CACHE_SECONDS", default=60)
 REVIEW_LEASE_EXPIRY_SECONDS = env.int("REVIEW_LEASE_EXPIRY_SECONDS", default=60)
 
 # Change feed and webhooks (events/): how long the feed keeps changes (an older cursor answers

@@ -4,9 +4,10 @@ other move is refused with the allowed moves named, and leaves the claim untouch
 import itertools
 
 import pytest
+from django.db import transaction
 
 from claims.models import Claim
-from claims.services import claim_transition
+from claims.services import StaleVersion, claim_lock_at_version, claim_transition
 from claims.workflow import (
     REVIEW_PERMISSION,
     TRANSITIONS,
@@ -133,3 +134,39 @@ def test_the_system_moves_without_a_user_and_history_says_so():
     record = claim.history.latest()
     assert record.history_user is None
     assert record.history_change_reason == "reopen: deadline passed"
+
+
+@pytest.mark.django_db
+def test_a_move_on_a_claim_the_caller_locked_is_recorded_like_any_other(reviewer):
+    claim = ClaimFactory(state=State.PENDING_REVIEW)
+    with transaction.atomic():
+        locked = claim_lock_at_version(claim)
+        claim_transition(claim=locked, to=State.IN_REVIEW, by=reviewer, reason="r", locked=True)
+    stored = Claim.objects.get(pk=claim.pk)
+    record = stored.history.latest()
+    assert (stored.state, stored.version) == (State.IN_REVIEW, claim.version + 1)
+    assert (record.state, record.version) == (State.IN_REVIEW, stored.version)
+    assert (record.history_user, record.history_change_reason) == (reviewer, "take: r")
+
+
+@pytest.mark.django_db
+def test_a_locked_claim_seen_at_another_version_is_refused(reviewer):
+    claim = ClaimFactory(state=State.PENDING_REVIEW)
+    with pytest.raises(StaleVersion), transaction.atomic():
+        locked = claim_lock_at_version(claim)
+        claim_transition(
+            claim=locked,
+            to=State.IN_REVIEW,
+            by=reviewer,
+            expected_version=locked.version - 1,
+            locked=True,
+        )
+    assert Claim.objects.get(pk=claim.pk).state == State.PENDING_REVIEW
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_claim_said_to_be_locked_outside_any_transaction_is_refused(reviewer):
+    claim = ClaimFactory(state=State.PENDING_REVIEW)
+    with pytest.raises(RuntimeError, match="transaction"):
+        claim_transition(claim=claim, to=State.IN_REVIEW, by=reviewer, locked=True)
+    assert Claim.objects.get(pk=claim.pk).state == State.PENDING_REVIEW

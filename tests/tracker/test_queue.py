@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, Evidence, Source
 from claims.services import StaleVersion, VerdictNotEditable
@@ -65,6 +67,27 @@ def test_take_next_holds_item_on_a_lease_and_moves_its_claim_to_in_review(review
     assert item.lease_expires_at == NOW + dt.timedelta(minutes=30)
     assert item.claim.state == State.IN_REVIEW
     assert item.claim.history.first().history_change_reason == f"take: review item #{item.pk}"
+
+
+def _claim_statements(ctx) -> tuple[list[str], list[str], list[str]]:
+    """The claim reads, the claim UPDATEs and the savepoints among the captured statements."""
+    sql = [q["sql"] for q in ctx.captured_queries]
+    reads = [s for s in sql if s.startswith("SELECT") and 'FROM "claims_claim"' in s]
+    updates = [s for s in sql if s.startswith('UPDATE "claims_claim"')]
+    savepoints = [s for s in sql if s.startswith("SAVEPOINT")]
+    return reads, updates, savepoints
+
+
+def test_take_next_reads_the_claim_once_and_writes_only_its_state(reviewer):
+    pending_item()
+
+    with CaptureQueriesContext(connection) as ctx:
+        queue.take_next(by=reviewer)
+
+    reads, updates, savepoints = _claim_statements(ctx)
+    assert len(reads) == 1  # the lock; the move does not read and lock it again
+    assert len(updates) == 1 and '"statement"' not in updates[0]
+    assert len(savepoints) == 1  # take_next's own (the test runs inside a transaction)
 
 
 @override_settings(REVIEW_LEASE_MINUTES=5)
@@ -281,6 +304,50 @@ def test_resolve_publishes_the_claim_with_its_new_assessment(reviewer):
     assert reasons[1].startswith("assessed in review item")
     assert evidence.history.first().history_change_reason.startswith("confirmed in review item")
     assert evidence.history.first().history_user == reviewer
+
+
+def test_resolve_reads_the_claim_once_for_its_check_and_all_its_moves(
+    reviewer, django_assert_num_queries
+):
+    item = held_item(reviewer, assessment="likely")
+    EvidenceFactory(claim=item.claim)
+    outcome = queue.ClaimOutcome(assessment="likely", next_state="publish")
+
+    # Lock the item and the claim; item UPDATE and history; assessment UPDATE and history;
+    # evidence check, publish UPDATE and history; the claim's followers (notices); its other
+    # live items (settled); plus resolve's savepoint and its release.
+    with django_assert_num_queries(13) as ctx:
+        queue.resolve(item=item, by=reviewer, note="Still holds.", claim=outcome)
+
+    reads, updates, savepoints = _claim_statements(ctx)
+    assert len(reads) == 1
+    assert len(updates) == 2 and not any('"statement"' in sql for sql in updates)
+    assert len(savepoints) == 1
+    claim = Claim.objects.get(pk=item.claim_id)
+    # Created, taken, assessed, published: one row per save, as before.
+    assert list(claim.history.values_list("history_type", flat=True)) == ["~", "~", "~", "+"]
+
+
+def test_versions_keep_counting_up_when_resolve_adds_evidence(reviewer):
+    item = held_item(reviewer)
+
+    queue.resolve(
+        item=item,
+        by=reviewer,
+        note="Ministry contradicts it.",
+        claim=queue.ClaimOutcome(
+            assessment="unlikely",
+            next_state="publish",
+            new_evidence=[queue.NewEvidence(url="https://mod.example.org/statement")],
+        ),
+    )
+
+    # The evidence row bumps the stored version under the claim's lock; the verdict and the
+    # publish saved after it must count on from there, not from the copy read before.
+    claim = Claim.objects.get(pk=item.claim_id)
+    versions = list(claim.history.order_by("history_id").values_list("version", flat=True))
+    assert versions == sorted(set(versions))
+    assert claim.version == versions[-1] > versions[0] + 2
 
 
 def test_publishing_a_changed_assessment_needs_evidence_added_or_confirmed(reviewer):

@@ -125,4 +125,24 @@ def test_the_queue_head_is_the_full_queue_order_cut_short(reviewer):
     )
     for limit in (1, 5, 25, 100):
         head = ReviewItem.objects.queue_head(for_user=reviewer, now=NOW, limit=limit)
-        assert [item.pk for item in head] == full[:limit]
+        keys = ReviewItem.objects.queue_head_keys(for_user=reviewer, now=NOW, limit=limit)
+        assert [item.pk for item in head] == keys == full[:limit]
+
+
+def test_the_assessment_overview_is_counted_once_per_cache_period(db, settings):
+    from django.core.cache import cache
+
+    from tracker.selectors import claims_by_assessment
+
+    settings.REVIEW_OVERVIEW_CACHE_SECONDS = 60
+    cache.clear()
+    ClaimFactory(assessment="contested")
+    first = {row["value"]: row["count"] for row in claims_by_assessment()}
+    ClaimFactory(assessment="contested")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = {row["value"]: row["count"] for row in claims_by_assessment()}
+
+    assert first["contested"] == again["contested"] == 1
+    assert len(queries) == 0
+    cache.clear()

@@ -243,6 +243,27 @@ def test_small_batches_flag_everything_exactly_once():
     assert ReviewItem.objects.count() == 14
 
 
+def test_batches_that_split_follow_ups_sharing_one_deadline_skip_none():
+    """Each batch starts after the (deadline, id) of the last row the one before claimed."""
+    for _ in range(7):
+        FollowUpFactory(due_at=DUE).claims.add(published_claim())
+
+    result = sweep_deadlines(now=DUE + SECOND, batch_size=3)
+
+    assert (result.batches, result.follow_ups_flagged, result.claims_reopened) == (3, 7, 7)
+    assert not FollowUp.objects.filter(state="open").exists()
+
+
+def test_batches_of_claims_past_their_review_by_date_skip_none():
+    claims = [published_claim(review_by=dt.date(2025, 6, 1)) for _ in range(5)]
+
+    result = sweep_deadlines(now=DUE + SECOND, batch_size=2)
+
+    assert (result.batches, result.claims_reopened, result.items_opened) == (3, 5, 5)
+    assert set(Claim.objects.values_list("state", flat=True)) == {State.PENDING_REVIEW}
+    assert {pk for pk, *_ in items()} == {claim.pk for claim in claims}
+
+
 def test_a_sweep_that_fails_after_its_first_batch_is_finished_by_the_next(monkeypatch):
     for i in range(5):
         FollowUpFactory(due_at=DUE - dt.timedelta(hours=i)).claims.add(published_claim())

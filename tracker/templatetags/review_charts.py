@@ -5,6 +5,8 @@ over data; the geometry lives here and the colours in tracker/static/tracker/rev
 import datetime as dt
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 
 register = template.Library()
 
@@ -34,8 +36,16 @@ def deadline_timeline(timeline, lanes):
         "left": LEFT,
         "right": RIGHT,
         "lanes": [{"name": n, "y": y[n], "count": timeline.counts[n]} for n in lanes],
+        # Each date formatted once here: the SVG and the list both show it, and Django's
+        # `date` filter, localised, was most of the reviewers' page's rendering (200 dots).
         "dots": [
-            {"x": x(d.follow_up.due_at), "y": y[d.status], "deadline": d}
+            {
+                "x": x(d.follow_up.due_at),
+                "y": y[d.status],
+                "deadline": d,
+                "due": date_format(timezone.localtime(d.follow_up.due_at), "j M Y"),
+                "due_iso": timezone.localtime(d.follow_up.due_at).isoformat(),
+            }
             for d in timeline.deadlines
         ],
         "today_x": x(timeline.now),
