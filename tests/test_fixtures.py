@@ -19,9 +19,18 @@ SEED = "istanbul-2025-06-02"
 pytestmark = pytest.mark.django_db
 
 
+# The change log records writes, not rows: on SQLite its triggers also log an update that
+# changes nothing (README, "Change feed"), which a second load of the seed is.
+WRITE_LOGS = {"events.Change"}
+
+
 def row_counts() -> dict[str, int]:
-    """Rows in every installed model, history tables included."""
-    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    """Rows in every installed model, history tables included (the change log aside)."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.label not in WRITE_LOGS
+    }
 
 
 @pytest.fixture
