@@ -109,17 +109,30 @@ def search_condition(model, search_fields, search_term: str) -> tuple[Q, bool]:
     for word in _words(search_term):
         alternatives, seen = Q(), set()
         for path, lookup in fields:
+            key = _column_of(model, path, lookup)
+            if key in seen:  # statement and note fold into the same column
+                continue
+            seen.add(key)
             found = field_condition(model, path, lookup, word)
             if found is None:
                 alternatives = None
                 break
-            if repr(found) not in seen:  # statement and note fold into the same column
-                seen.add(repr(found))
-                alternatives |= found
+            alternatives |= found
             may_repeat |= _crosses_many(model, path)
         if alternatives is not None:
             condition &= alternatives
     return condition, may_repeat
+
+
+def _column_of(model, path: str, lookup: str) -> tuple:
+    """What a search field reads: its folded column where one holds it, else itself."""
+    name, _, rest = path.partition("__")
+    if rest:
+        related = model._meta.get_field(name).related_model
+        return (name, *_column_of(related, rest, lookup))
+    if issubclass(model, KeepsSearchColumn) and name in model.FOLDED_FIELDS:
+        return (model.SEARCH_COLUMN, "folded")
+    return (name, lookup)
 
 
 def _crosses_many(model, path: str) -> bool:

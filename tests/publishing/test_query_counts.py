@@ -47,15 +47,21 @@ def test_a_304_reads_one_query(client, fact_check):
     assert _queries(client, page_path(fact_check), HTTP_IF_NONE_MATCH=etag) == 1
 
 
-@pytest.mark.parametrize("url", ["/fact-checks/", "/fact-checks/?q=claim&verdict=contested"])
-def test_the_list_reads_the_same_queries_for_10_and_200_claims(client, db, settings, url):
+@pytest.mark.parametrize(
+    ("url", "probes"),
+    # A search on PostgreSQL first asks how many actors hold the word (claims.admin_search):
+    # the planner's estimate and the keys, two queries whatever the number of claims.
+    [("/fact-checks/", 0), ("/fact-checks/?q=claim&verdict=contested", 2)],
+)
+def test_the_list_reads_the_same_queries_for_10_and_200_claims(client, db, settings, url, probes):
     settings.PUBLIC_PAGE_SIZE = 200
+    expected = LIST_QUERIES + (probes if connection.vendor == "postgresql" else 0)
     PublishableClaimFactory.create_batch(10, state=State.PUBLISHED)
     few = _queries(client, url)
     PublishableClaimFactory.create_batch(190, state=State.PUBLISHED)
     many = client.get(url)
     assert len(many.context["rows"]) == 200
-    assert _queries(client, url) == few == LIST_QUERIES
+    assert _queries(client, url) == few == expected
 
 
 @pytest.mark.parametrize(
