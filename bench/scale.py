@@ -215,9 +215,15 @@ def public_pages(claim_id: int) -> list[tuple[str, str]]:
     from django.urls import NoReverseMatch, reverse
 
     try:
+        listing = reverse("publishing:list")
         return [
-            ("public fact-check list", reverse("publishing:list")),
+            ("public fact-check list", listing),
+            ("public fact-check list search", f"{listing}?{urlencode({'q': SEARCH})}"),
+            ("public fact-check list page 100", f"{listing}?page=100"),
             ("public fact-check page", f"/fact-checks/{claim_id}-x/"),
+            ("public Atom feed", "/fact-checks/feed.atom"),
+            ("public sitemap index", "/sitemap.xml"),
+            ("public sitemap page 500", "/sitemap-fact-checks.xml?p=500"),
         ]
     except NoReverseMatch:
         return []

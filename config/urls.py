@@ -3,7 +3,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.exceptions import api_not_found
-from publishing.urls import sitemap_kwargs, sitemap_view
+from publishing.urls import (
+    sitemap_index_kwargs,
+    sitemap_index_view,
+    sitemap_kwargs,
+    sitemap_view,
+)
 from reports.views import new_report
 from tracker.health import healthz
 
@@ -23,7 +28,8 @@ urlpatterns = [
     path("fact-checks/", include("publishing.urls", namespace="publishing")),
     # Public scenario boards, list and comparison (issue 17): no login.
     path("scenarios/", include("publishing.scenario_urls", namespace="scenarios")),
-    path("sitemap.xml", sitemap_view, sitemap_kwargs, name="sitemap"),
+    path("sitemap.xml", sitemap_index_view, sitemap_index_kwargs, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_view, sitemap_kwargs, name="sitemap-section"),
     # REST API (issue 4): the API itself, its OpenAPI schema, and Swagger UI served from the
     # drf-spectacular-sidecar static files (no CDN).
     path("api/v1/", include("api.router", namespace="api")),

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path, re_path
 
 from . import views
@@ -17,5 +17,7 @@ urlpatterns = [
     re_path(r"^(?P<pk>[0-9]{1,18})/$", views.fact_check, {"slug": ""}, name="fact-check-short"),
 ]
 
+sitemap_index_view = views.public_cache(index)
 sitemap_view = views.public_cache(sitemap)
 sitemap_kwargs = {"sitemaps": SITEMAPS}
+sitemap_index_kwargs = {**sitemap_kwargs, "sitemap_url_name": "sitemap-section"}

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from claims.models import Claim
 from claims.workflow import State
 from publishing.addresses import page_path
+from publishing.sitemaps import FactCheckSitemap
 from tests.factories import ClaimFactory, PublishableClaimFactory
 
 from .conftest import rereview
@@ -44,12 +45,20 @@ def test_the_atom_feed_lists_published_fact_checks_and_corrections_first(
     assert f"{other.statement} — Contested" in titles[1:]
 
 
-def test_the_sitemap_lists_the_list_and_every_published_page(client, fact_check):
+def test_the_sitemap_lists_the_list_and_every_published_page(client, fact_check, monkeypatch):
+    # Pages of one fact-check, so the index must name a page per published claim.
+    monkeypatch.setattr(FactCheckSitemap, "limit", 1)
     ClaimFactory(statement="A draft.")
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    urls = {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    pages = [loc.text for loc in ET.fromstring(index.content).iter(f"{SITEMAP}loc")]
+    urls = set()
+    for page in pages:
+        response = client.get(page.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        urls |= {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
     published = Claim.objects.published()
+    assert len(pages) == published.count() + 1  # and the list's own page
     assert urls == {"http://testserver/fact-checks/"} | {
         f"http://testserver{page_path(claim)}" for claim in published
     }

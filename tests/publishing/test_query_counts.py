@@ -66,7 +66,12 @@ def test_the_list_reads_the_same_queries_for_10_and_200_claims(client, db, setti
 
 @pytest.mark.parametrize(
     ("url", "expected"),
-    [("/fact-checks/feed.atom", 2), ("/fact-checks/claimreview.jsonld", 3), ("/sitemap.xml", 2)],
+    [
+        ("/fact-checks/feed.atom", 2),
+        ("/fact-checks/claimreview.jsonld", 3),
+        ("/sitemap.xml", 2),  # the count of fact-checks, for its pages
+        ("/sitemap-fact-checks.xml", 2),
+    ],
 )
 def test_feeds_read_the_same_queries_for_any_number_of_items(client, db, url, expected):
     PublishableClaimFactory(state=State.PUBLISHED)
