@@ -58,10 +58,17 @@ def test_the_sitemap_lists_the_list_and_every_published_page(client, fact_check,
         assert response.status_code == 200
         urls |= {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
     published = Claim.objects.published()
-    assert len(pages) == published.count() + 1  # and the list's own page
+    assert len(pages) > published.count()  # a page per id range, and the list's own page
     assert urls == {"http://testserver/fact-checks/"} | {
         f"http://testserver{page_path(claim)}" for claim in published
     }
+
+
+def test_a_sitemap_page_past_the_last_id_or_not_a_number_is_not_found(client, fact_check):
+    assert client.get("/sitemap-fact-checks.xml?p=1").status_code == 200
+    assert client.get("/sitemap-fact-checks.xml?p=999999").status_code == 404
+    assert client.get("/sitemap-fact-checks.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_the_data_feed_holds_every_published_review_in_pages(client, fact_check, settings):
