@@ -43,7 +43,7 @@ class IdRangePages:
 
 class FactCheckSitemap(Sitemap):
     changefreq = "weekly"
-    limit = 1000
+    limit = 500
 
     def items(self):
         return (
