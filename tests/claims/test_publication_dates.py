@@ -117,6 +117,7 @@ def test_the_data_migration_fills_both_dates_from_the_history(editor, reviewer, 
     assert filled[old.pk] == (dt.datetime(2024, 1, 5, tzinfo=dt.UTC),) * 2
 
 
+@pytest.mark.needs_tracker  # load_seed is tracker's command
 def test_the_seed_dates_its_published_claims_from_the_history_it_writes(db):
     call_command("load_seed", verbosity=0)
 
