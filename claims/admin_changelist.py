@@ -56,23 +56,28 @@ class DatesFromBounds:
     to show; on a filtered million rows each read costs, so the list reads them once."""
 
     def aggregate(self, *args, **kwargs):
-        if args or set(kwargs) != {"first", "last"}:
+        field_name = None if args else _bounds_field(kwargs)
+        if field_name is None:
             return super().aggregate(*args, **kwargs)
-        key = repr(sorted(kwargs.items()))
-        bounds = self.__dict__.setdefault("_bounds", {})
-        if key not in bounds:
+        return self._bounds(field_name)
+
+    def _bounds(self, field_name: str) -> dict:
+        """The first and last `field_name`, read once per list."""
+        bounds = self.__dict__.setdefault("_bounds_read", {})
+        if field_name not in bounds:
+            span = {"first": Min(field_name), "last": Max(field_name)}
             if self.__dict__.get("_few_rows"):
                 # MIN and MAX over the few rows found (a join PostgreSQL reads from the search's
                 # index scans), not by walking the date's index until a row matches: fast when
                 # matches are dense, seconds when they are few and scattered.
                 rows = self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
-                bounds[key] = rows.aggregate(**kwargs)
+                bounds[field_name] = rows.aggregate(**span)
             else:
                 # Many rows: the whole table's first and last date (two index lookups). A walk
                 # of the date's index for the first row a filter keeps read 900,000 follow-ups
                 # due later to find the last overdue one; a period listed may hold none.
-                bounds[key] = self.model._default_manager.aggregate(**kwargs)
-        return bounds[key]
+                bounds[field_name] = self.model._default_manager.aggregate(**span)
+        return bounds[field_name]
 
     def dates(self, field_name, kind, order="ASC"):
         return self._periods(field_name, kind, aware=False)
@@ -84,13 +89,10 @@ class DatesFromBounds:
         # The bounds the list read once (above), also when Django drills into the one year or
         # month they span; a period the user opened is read from its own rows, an index range
         # of that period.
-        key = repr(sorted({"first": Min(field_name), "last": Max(field_name)}.items()))
-        read = (
-            self.aggregate
-            if kind == "year" or key in self.__dict__.get("_bounds", {})
-            else super().aggregate
-        )
-        bounds = read(first=Min(field_name), last=Max(field_name))
+        if kind == "year" or field_name in self.__dict__.get("_bounds_read", {}):
+            bounds = self._bounds(field_name)
+        else:
+            bounds = super().aggregate(first=Min(field_name), last=Max(field_name))
         first, last = bounds["first"], bounds["last"]
         if first is None or last is None:
             return []
@@ -101,6 +103,16 @@ class DatesFromBounds:
             zone = timezone.get_current_timezone()
             return [dt.datetime(p.year, p.month, p.day, tzinfo=zone) for p in periods]
         return periods
+
+
+def _bounds_field(kwargs: dict) -> str | None:
+    """The field of Django's date-hierarchy call, aggregate(first=Min(f), last=Max(f)), or None
+    for any other aggregate."""
+    first, last = kwargs.get("first"), kwargs.get("last")
+    if set(kwargs) != {"first", "last"} or not (isinstance(first, Min) and isinstance(last, Max)):
+        return None
+    names = {getattr(agg.source_expressions[0], "name", None) for agg in (first, last)}
+    return names.pop() if len(names) == 1 and None not in names else None
 
 
 def _periods_between(first: dt.date, last: dt.date, kind: str):
