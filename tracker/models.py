@@ -472,17 +472,24 @@ class ReviewItemQuerySet(models.QuerySet):
         open for anyone (the partial index `review_item_queue_order_idx`, read in order and
         stopped after `limit` rows) and held on a lease that ran out (few). The last two are
         merged here by the same key the database sorts by."""
-        reserved, free, lapsed = (list(part[:limit]) for part in self._head_parts(for_user, now))
-        return (reserved + sorted(free + lapsed, key=ReviewItem.queue_key))[:limit]
+        return self._head(for_user, now, limit, read=lambda part: part, key=ReviewItem.queue_key)
 
     def queue_head_keys(self, *, for_user, now, limit: int) -> list[int]:
         """queue_head's ids alone, read as tuples (take_next needs no more than these)."""
-        reserved, free, lapsed = (
-            list(part.values_list(*QUEUE_KEY_FIELDS)[:limit])
-            for part in self._head_parts(for_user, now)
+        rows = self._head(
+            for_user,
+            now,
+            limit,
+            read=lambda part: part.values_list(*QUEUE_KEY_FIELDS),
+            key=lambda row: queue_sort_key(*row),
         )
-        merged = reserved + sorted(free + lapsed, key=lambda row: queue_sort_key(*row))
-        return [row[0] for row in merged[:limit]]
+        return [row[0] for row in rows]
+
+    def _head(self, for_user, now, limit: int, *, read, key) -> list:
+        reserved, free, lapsed = (
+            list(read(part)[:limit]) for part in self._head_parts(for_user, now)
+        )
+        return (reserved + sorted(free + lapsed, key=key))[:limit]
 
     def _head_parts(self, for_user, now):
         State = ReviewItem.State
