@@ -59,23 +59,28 @@ def similar_claims(
     return _rapidfuzz(candidates, folded, limit, min_score)
 
 
+def claim_text_vector():
+    """The claims' folded text as a tsvector, in the very form the full-text index of
+    migration 0015 holds (`to_tsvector('simple', COALESCE(search_text, ''))`): a query that
+    builds it any other way is not served by the index. PostgreSQL only."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("search_text", config="simple")
+
+
 def _postgres(candidates, folded: str, limit: int, min_score: float) -> list[SimilarClaim]:
     from django.contrib.postgres.lookups import SearchLookup, TrigramSimilar
     from django.contrib.postgres.search import (
         SearchQuery,
         SearchRank,
-        SearchVector,
         TrigramSimilarity,
     )
-
-    def search_vector_matches(query):
-        return SearchLookup(SearchVector("search_text", config="simple"), query)
 
     words = folded.split()[:MAX_WORDS]
     query = SearchQuery(words[0], config="simple")
     for word in words[1:]:
         query |= SearchQuery(word, config="simple")  # any shared word ranks, all is not needed
-    vector = SearchVector("search_text", config="simple")
+    vector = claim_text_vector()
     # Trigram similarity carries the score; rank (normalised to 0..1 by 32) lifts a paraphrase
     # that shares the rare words but not the wording.
     score = Least(
@@ -88,7 +93,7 @@ def _postgres(candidates, folded: str, limit: int, min_score: float) -> list[Sim
     # sharing a word (`@@`, the full-text index of 0015), at most CANDIDATES of them: a text
     # whose words are everywhere is ranked among the first CANDIDATES found, not all.
     found = candidates.filter(
-        Q(TrigramSimilar(F("search_text"), Value(folded))) | Q(search_vector_matches(query))
+        Q(TrigramSimilar(F("search_text"), Value(folded))) | Q(SearchLookup(vector, query))
     ).order_by()
     rows = (
         Claim.objects.filter(pk__in=found.values("pk")[:CANDIDATES])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from api.filtering import IdFilter, StrictBooleanFilter
 from claims.folding import fold
 from claims.models import Claim, Source
+from claims.similarity import claim_text_vector
 from claims.workflow import State
 from tracker.selectors import claim_is_overdue  # the API stands above both apps
 
@@ -83,11 +84,11 @@ class ClaimFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
             # Over the folded column (claims.folding), so case and accents match in every
             # script whatever the database's locale.
-            vector = SearchVector("search_text", config="simple")
+            vector = claim_text_vector()
             query = SearchQuery(
                 websearch_text(fold(value)), search_type="websearch", config="simple"
             )
